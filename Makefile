@@ -1,0 +1,38 @@
+# Two commands matter: `make run` and `make test`. The rest serve them.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test lint bench review-screens messages
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed
+	$(PY) scripts/run.py
+
+test: $(VENV)/.installed-dev
+	$(PY) -m ruff check .
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(PY) -m ruff check .
+
+bench: $(VENV)/.installed-dev
+	$(PY) -m bench
+
+review-screens: $(VENV)/.installed-dev
+	$(PY) -m pytest tests/review -p no:randomly --screens-dir docs/review-screens $(PYTEST_ARGS)
+
+# Regenerate the pt_BR catalogues after changing user-facing text (needs gettext).
+messages: $(VENV)/.installed
+	for app in accounts collector insights publishing; do (cd $$app && ../$(PY) ../manage.py makemessages -l pt_BR --no-obsolete); done
+	$(PY) manage.py makemessages -l pt_BR --no-obsolete --ignore '.venv/*' --ignore 'accounts/*' --ignore 'collector/*' --ignore 'insights/*' --ignore 'publishing/*' --ignore 'sandbox/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*'

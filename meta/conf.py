@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+FACEBOOK_GRAPH = "graph.facebook.com"
+INSTAGRAM_GRAPH = "graph.instagram.com"
+INSTAGRAM_API = "api.instagram.com"
+FACEBOOK_WWW = "www.facebook.com"
+INSTAGRAM_WWW = "www.instagram.com"
+RUPLOAD = "rupload.facebook.com"
+
+
+def meta_url(sandbox_url: str, host: str, path: str = "") -> str:
+    """`https://{host}{path}` at Meta, or the same path under the sandbox's host prefix."""
+    path = path if not path or path.startswith("/") else f"/{path}"
+    if sandbox_url:
+        return f"{sandbox_url.rstrip('/')}/{host}{path}"
+    return f"https://{host}{path}"
+
+
+@dataclass(frozen=True)
+class MetaConfig:
+    sandbox_url: str
+    graph_version: str
+    app_id: str
+    app_secret: str
+    instagram_app_id: str
+    instagram_app_secret: str
+    timeout: float = 20.0
+    retries: int = 3
+
+    @classmethod
+    def from_settings(cls) -> MetaConfig:
+        return cls(
+            sandbox_url=settings.META_SANDBOX_URL,
+            graph_version=settings.META_GRAPH_VERSION,
+            app_id=settings.META_APP_ID,
+            app_secret=settings.META_APP_SECRET,
+            instagram_app_id=settings.INSTAGRAM_APP_ID,
+            instagram_app_secret=settings.INSTAGRAM_APP_SECRET,
+            timeout=settings.META_HTTP_TIMEOUT,
+            retries=settings.META_HTTP_RETRIES,
+        )
+
+    def url(self, host: str, path: str = "") -> str:
+        return meta_url(self.sandbox_url, host, path)
+
+    def graph_url(self, host: str, path: str) -> str:
+        return self.url(host, f"/{self.graph_version}/{path.lstrip('/')}")

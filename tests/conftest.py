@@ -1,0 +1,205 @@
+"""Suite-wide fixtures: the Meta sandbox as a process, a real Celery worker, headless chromium."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "var" / "test-artifacts"
+
+
+class Sandbox:
+    """The sandbox's control API (docs/sandbox.md), for tests."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = requests.request(method, f"{self.url}/_sandbox/{path}", timeout=30, **kwargs)
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def mint_token(self, login: str, account: str, **options: Any) -> dict[str, Any]:
+        return self._call("POST", "tokens", json={"login": login, "account": account, **options})
+
+    def accounts(self) -> list[dict[str, Any]]:
+        return self._call("GET", "accounts")
+
+    def create_account(self, username: str, media: int, **options: Any) -> dict[str, Any]:
+        return self._call("POST", "accounts", json={"username": username, "media": media, **options})
+
+    def calls(self, token: str | None = None) -> dict[str, Any]:
+        return self._call("GET", "calls", params={"token": token} if token else None)
+
+    def reset_calls(self) -> None:
+        self._call("POST", "calls/reset")
+
+    def fail(self, **rule: Any) -> None:
+        self._call("POST", "failures", json=rule)
+
+    def clear_failures(self) -> None:
+        self._call("DELETE", "failures")
+
+    def grants(self) -> list[dict[str, Any]]:
+        return self._call("GET", "grants")
+
+    def send_webhook(self, target: str, event: str, **options: Any) -> dict[str, Any]:
+        return self._call("POST", "webhooks/send", json={"target": target, "event": event, **options})
+
+    def published(self) -> Any:
+        return self._call("GET", "published")
+
+    def reset(self) -> None:
+        self._call("POST", "reset")
+
+
+def _wait_until(check: Any, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if check():
+                return
+        except Exception:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{what} did not come up within {timeout:.0f}s")
+
+
+@pytest.fixture(scope="session")
+def sandbox_process() -> Iterator[str]:
+    url = os.environ["META_SANDBOX_URL"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sandbox", "--port", os.environ["SANDBOX_PORT"], "--seed", "42"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_until(lambda: requests.get(f"{url}/_sandbox/accounts", timeout=1).ok, 30, "the sandbox")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def sandbox(sandbox_process: str) -> Iterator[Sandbox]:
+    """The running sandbox, reset to its seeded state, counters at zero, no failure rules."""
+    client = Sandbox(sandbox_process)
+    client.reset()
+    yield client
+    client.clear_failures()
+
+
+def worker_environment(settings: Any) -> dict[str, str]:
+    """The environment a worker needs to see what the test sees: the test database."""
+    database = settings.DATABASES["default"]
+    return {
+        **os.environ,
+        "DATABASE_URL": (
+            f"postgres://{database['USER']}:{database.get('PASSWORD') or ''}@{database['HOST']}:"
+            f"{database['PORT']}/{database['NAME']}"
+        ),
+        "DJANGO_SETTINGS_MODULE": "socialdatalab.settings",
+    }
+
+
+def start_worker(settings: Any, *extra: str, name: str = "test") -> subprocess.Popen[bytes]:
+    log = open(ARTIFACTS / f"celery-{name}.log", "wb")
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "socialdatalab",
+            "worker",
+            "-Q",
+            "webhooks,collect,publish,default",
+            "--hostname",
+            f"{name}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "INFO",
+            *extra,
+        ],
+        cwd=ROOT,
+        env=worker_environment(settings),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def stop_worker(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup: None, django_db_blocker: Any, sandbox_process: str) -> Iterator[None]:
+    """A real Celery worker process on the test database and the test Redis."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from socialdatalab.health import HEARTBEAT_KEY
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with django_db_blocker.unblock():
+        cache.delete(HEARTBEAT_KEY)
+        import redis
+
+        redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
+        process = start_worker(settings, "--concurrency", "2", name="suite")
+        try:
+            _wait_until(lambda: cache.get(HEARTBEAT_KEY) is not None, 60, "the Celery worker")
+        except RuntimeError:
+            stop_worker(process)
+            raise
+    yield
+    stop_worker(process)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args() -> dict[str, Any]:
+    """Debian's chromium: Playwright cannot download its own browser here (PITFALLS.md)."""
+    return {
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "args": [
+            "--no-sandbox",
+            "--disable-dev-shm-usage",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def screenshot(page: Any, request: pytest.FixtureRequest) -> Any:
+    """Save numbered screenshots of a browser test under var/test-artifacts/<test name>/."""
+    folder = ARTIFACTS / request.node.name
+    folder.mkdir(parents=True, exist_ok=True)
+    counter = iter(range(1, 1000))
+
+    def take(step: str) -> Path:
+        path = folder / f"{next(counter):02d}-{step}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

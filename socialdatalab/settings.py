@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_celery_results",
     "accounts",
     "collector",
+    "webhooks",
     "insights",
     "publishing",
 ]
@@ -236,8 +237,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
-    "collector.tasks.process_webhook_event": {"queue": "webhooks"},
-    "collector.tasks.sweep_webhook_events": {"queue": "webhooks"},
+    "webhooks.tasks.*": {"queue": "webhooks"},
     "collector.tasks.*": {"queue": "collect"},
     "publishing.tasks.*": {"queue": "publish"},
 }

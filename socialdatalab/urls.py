@@ -13,6 +13,7 @@ urlpatterns = [
     path("auth/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("collector.urls")),
+    path("", include("webhooks.urls")),
     path("", include("insights.urls")),
     path("", include("publishing.urls")),
 ]

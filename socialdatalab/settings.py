@@ -17,6 +17,13 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 IS_PRODUCTION = env("DJANGO_ENV", default="development") == "production"
+
+
+def _required_in_production(name: str, development_default: str) -> str:
+    """Production must name every secret; development runs against the sandbox's fixed ones."""
+    return env(name) if IS_PRODUCTION else env(name, default=development_default)
+
+
 DEBUG = env.bool("DEBUG", default=not IS_PRODUCTION)
 if IS_PRODUCTION:
     SECRET_KEY = env("SECRET_KEY")
@@ -161,20 +168,21 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Fernet keys for tokens at rest, newest first; MultiFernet decrypts with any of them.
-TOKEN_ENCRYPTION_KEYS = env.list(
-    "TOKEN_ENCRYPTION_KEYS",
-    default=[] if IS_PRODUCTION else ["m1uYyc2mZ2Q3fGd8lX3bJ0o3u0Xw3O3C8Q5n9mHc3rE="],
+TOKEN_ENCRYPTION_KEYS = (
+    env.list("TOKEN_ENCRYPTION_KEYS")
+    if IS_PRODUCTION
+    else env.list("TOKEN_ENCRYPTION_KEYS", default=["m1uYyc2mZ2Q3fGd8lX3bJ0o3u0Xw3O3C8Q5n9mHc3rE="])
 )
 
 # --- Meta ---------------------------------------------------------------------------------
 # An empty META_SANDBOX_URL means Meta's real hosts; otherwise every host is mirrored under it.
 META_SANDBOX_URL = env("META_SANDBOX_URL", default="" if IS_PRODUCTION else "http://127.0.0.1:8001")
 META_GRAPH_VERSION = env("META_GRAPH_VERSION", default="v25.0")
-META_APP_ID = env("META_APP_ID", default="" if IS_PRODUCTION else "100000000000001")
-META_APP_SECRET = env("META_APP_SECRET", default="" if IS_PRODUCTION else "sandbox-meta-app-secret")
-INSTAGRAM_APP_ID = env("INSTAGRAM_APP_ID", default="" if IS_PRODUCTION else "200000000000002")
-INSTAGRAM_APP_SECRET = env("INSTAGRAM_APP_SECRET", default="" if IS_PRODUCTION else "sandbox-instagram-app-secret")
-META_WEBHOOK_VERIFY_TOKEN = env("META_WEBHOOK_VERIFY_TOKEN", default="" if IS_PRODUCTION else "sandbox-verify-token")
+META_APP_ID = _required_in_production("META_APP_ID", "100000000000001")
+META_APP_SECRET = _required_in_production("META_APP_SECRET", "sandbox-meta-app-secret")
+INSTAGRAM_APP_ID = _required_in_production("INSTAGRAM_APP_ID", "200000000000002")
+INSTAGRAM_APP_SECRET = _required_in_production("INSTAGRAM_APP_SECRET", "sandbox-instagram-app-secret")
+META_WEBHOOK_VERIFY_TOKEN = _required_in_production("META_WEBHOOK_VERIFY_TOKEN", "sandbox-verify-token")
 META_HTTP_TIMEOUT = env.float("META_HTTP_TIMEOUT", default=20.0)
 META_HTTP_RETRIES = env.int("META_HTTP_RETRIES", default=3)
 META_HOURLY_CALL_BUDGET = env.int("META_HOURLY_CALL_BUDGET", default=200)

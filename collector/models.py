@@ -11,6 +11,15 @@ class Platform(models.TextChoices):
     FACEBOOK_PAGE = "facebook_page", _("Facebook Page")
 
 
+class CollectionStatus(models.TextChoices):
+    IDLE = "idle", _("Idle")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Collecting")
+    PAUSED = "paused", _("Paused by rate limit")
+    FAILED = "failed", _("Failed")
+    NEEDS_RECONNECT = "needs_reconnect", _("Needs reconnect")
+
+
 class ProfileQuerySet(models.QuerySet["Profile"]):
     def for_user(self, user: object) -> ProfileQuerySet:
         """Only what the person's organizations connected: the one gate for every page."""
@@ -38,6 +47,25 @@ class Profile(models.Model):
     media_count = models.PositiveIntegerField(_("media"), null=True, blank=True)
     raw = models.JSONField(default=dict, blank=True)
     last_collected_at = models.DateTimeField(_("last collected"), null=True, blank=True)
+    # Collection state: what the workers are doing with this profile and how far they got.
+    collection_status = models.CharField(
+        _("collection status"), max_length=20, choices=CollectionStatus.choices, default=CollectionStatus.IDLE
+    )
+    last_error = models.TextField(_("last error"), blank=True)
+    next_retry_at = models.DateTimeField(
+        _("paused until"), null=True, blank=True, help_text=_("Meta's rate limit asked us to wait until then.")
+    )
+    backfill_total = models.PositiveIntegerField(_("backfill total"), null=True, blank=True)
+    backfill_done = models.PositiveIntegerField(_("backfill done"), default=0)
+    backfill_started_at = models.DateTimeField(_("backfill started"), null=True, blank=True)
+    backfill_finished_at = models.DateTimeField(_("backfill finished"), null=True, blank=True)
+    media_cursor = models.DateTimeField(
+        _("newest media seen"), null=True, blank=True, help_text=_("Incremental syncs ask Meta for media since then.")
+    )
+    last_webhook_at = models.DateTimeField(_("last webhook"), null=True, blank=True)
+    webhooks_missing = models.BooleanField(
+        _("webhooks missing"), default=False, help_text=_("Comments are polled while webhooks do not arrive.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -53,3 +81,242 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"@{self.username}" if self.username else self.name or self.meta_id
+
+    @property
+    def backfill_running(self) -> bool:
+        return self.backfill_started_at is not None and self.backfill_finished_at is None
+
+    @property
+    def backfill_percent(self) -> int:
+        if self.backfill_finished_at is not None:
+            return 100
+        if not self.backfill_total:
+            return 0
+        return min(100, round(100 * self.backfill_done / self.backfill_total))
+
+
+class ProfileSnapshot(models.Model):
+    """One row per profile per day: the counters and the day's account insights."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="snapshots")
+    date = models.DateField(_("date"))
+    followers_count = models.PositiveIntegerField(_("followers"), null=True, blank=True)
+    follows_count = models.PositiveIntegerField(_("follows"), null=True, blank=True)
+    media_count = models.PositiveIntegerField(_("media"), null=True, blank=True)
+    reach = models.PositiveIntegerField(_("reach"), null=True, blank=True)
+    views = models.PositiveIntegerField(_("views"), null=True, blank=True)
+    accounts_engaged = models.PositiveIntegerField(_("accounts engaged"), null=True, blank=True)
+    total_interactions = models.PositiveIntegerField(_("total interactions"), null=True, blank=True)
+    follows = models.PositiveIntegerField(_("follows gained"), null=True, blank=True)
+    unfollows = models.PositiveIntegerField(_("unfollows"), null=True, blank=True)
+    raw = models.JSONField(default=dict, blank=True)
+    captured_at = models.DateTimeField(_("captured at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("profile snapshot")
+        verbose_name_plural = _("profile snapshots")
+        ordering = ["profile", "-date"]
+        constraints = [models.UniqueConstraint(fields=["profile", "date"], name="one_snapshot_per_profile_day")]
+
+    def __str__(self) -> str:
+        return f"{self.profile} {self.date}"
+
+
+class MediaProductType(models.TextChoices):
+    FEED = "FEED", _("Feed post")
+    REELS = "REELS", _("Reel")
+    STORY = "STORY", _("Story")
+    AD = "AD", _("Ad")
+
+
+class MediaType(models.TextChoices):
+    IMAGE = "IMAGE", _("Image")
+    VIDEO = "VIDEO", _("Video")
+    CAROUSEL_ALBUM = "CAROUSEL_ALBUM", _("Carousel")
+
+
+class Media(models.Model):
+    """A post, reel or story. Unique per profile, not globally: two organizations may
+    connect the same Instagram account, and each keeps its own copy of its facts."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="media")
+    meta_id = models.CharField(_("Meta id"), max_length=64)
+    caption = models.TextField(_("caption"), blank=True)
+    media_type = models.CharField(_("media type"), max_length=20, choices=MediaType.choices, blank=True)
+    media_product_type = models.CharField(
+        _("product type"), max_length=20, choices=MediaProductType.choices, default=MediaProductType.FEED
+    )
+    permalink = models.URLField(_("permalink"), max_length=1000, blank=True)
+    media_url = models.URLField(_("media URL"), max_length=2000, blank=True)
+    thumbnail_url = models.URLField(_("thumbnail URL"), max_length=2000, blank=True)
+    timestamp = models.DateTimeField(_("posted at"))
+    like_count = models.PositiveIntegerField(_("likes"), null=True, blank=True)
+    comments_count = models.PositiveIntegerField(_("comments"), null=True, blank=True)
+    children = models.JSONField(_("carousel children"), default=list, blank=True)
+    raw = models.JSONField(default=dict, blank=True)
+    is_deleted = models.BooleanField(_("deleted"), default=False)
+    # The latest insight values, copied here so pages sort and sum without joining the series.
+    reach = models.PositiveIntegerField(_("reach"), null=True, blank=True)
+    views = models.PositiveIntegerField(_("views"), null=True, blank=True)
+    saved = models.PositiveIntegerField(_("saved"), null=True, blank=True)
+    shares = models.PositiveIntegerField(_("shares"), null=True, blank=True)
+    total_interactions = models.PositiveIntegerField(_("total interactions"), null=True, blank=True)
+    insights_updated_at = models.DateTimeField(_("insights updated"), null=True, blank=True)
+    comments_polled_at = models.DateTimeField(_("comments polled"), null=True, blank=True)
+    first_seen_at = models.DateTimeField(_("first seen"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("media")
+        verbose_name_plural = _("media")
+        ordering = ["-timestamp"]
+        constraints = [models.UniqueConstraint(fields=["profile", "meta_id"], name="one_media_per_profile")]
+        indexes = [
+            models.Index(fields=["profile", "-timestamp"], name="media_profile_time"),
+            models.Index(fields=["profile", "media_product_type", "-timestamp"], name="media_profile_type_time"),
+            models.Index(fields=["meta_id"], name="media_meta_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_media_product_type_display()} {self.meta_id}"
+
+
+class MediaInsight(models.Model):
+    """One capture of a media's lifetime metrics: the rows of one media make its time series.
+
+    Each column is null when the metric does not exist for the media's product type
+    (meta.metrics decides which are asked for).
+    """
+
+    media = models.ForeignKey(Media, on_delete=models.CASCADE, related_name="insights")
+    captured_at = models.DateTimeField(_("captured at"))
+    reach = models.PositiveIntegerField(null=True, blank=True)
+    views = models.PositiveIntegerField(null=True, blank=True)
+    likes = models.PositiveIntegerField(null=True, blank=True)
+    comments = models.PositiveIntegerField(null=True, blank=True)
+    saved = models.PositiveIntegerField(null=True, blank=True)
+    shares = models.PositiveIntegerField(null=True, blank=True)
+    total_interactions = models.PositiveIntegerField(null=True, blank=True)
+    reposts = models.PositiveIntegerField(null=True, blank=True)
+    follows = models.PositiveIntegerField(null=True, blank=True)
+    profile_visits = models.PositiveIntegerField(null=True, blank=True)
+    ig_reels_avg_watch_time = models.PositiveIntegerField(_("average watch time (ms)"), null=True, blank=True)
+    ig_reels_video_view_total_time = models.BigIntegerField(_("total watch time (ms)"), null=True, blank=True)
+    replies = models.PositiveIntegerField(null=True, blank=True)
+    navigation = models.PositiveIntegerField(null=True, blank=True)
+    navigation_breakdown = models.JSONField(default=dict, blank=True)
+    raw = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("media insight")
+        verbose_name_plural = _("media insights")
+        ordering = ["media", "-captured_at"]
+        constraints = [models.UniqueConstraint(fields=["media", "captured_at"], name="one_insight_per_capture")]
+
+    def __str__(self) -> str:
+        return f"{self.media_id} @ {self.captured_at:%Y-%m-%d %H:%M}"
+
+
+class CommentSource(models.TextChoices):
+    POLL = "poll", _("Polling")
+    WEBHOOK = "webhook", _("Webhook")
+
+
+class Comment(models.Model):
+    """A comment or a reply (parent set). Unique per profile, like Media."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="comments")
+    media = models.ForeignKey(Media, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
+    meta_id = models.CharField(_("Meta id"), max_length=64)
+    author_id = models.CharField(_("author id"), max_length=64, blank=True)
+    username = models.CharField(_("username"), max_length=200, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    timestamp = models.DateTimeField(_("posted at"))
+    like_count = models.PositiveIntegerField(_("likes"), null=True, blank=True)
+    hidden = models.BooleanField(_("hidden"), default=False)
+    is_deleted = models.BooleanField(_("deleted"), default=False)
+    source = models.CharField(_("source"), max_length=10, choices=CommentSource.choices, default=CommentSource.POLL)
+    raw = models.JSONField(default=dict, blank=True)
+    first_seen_at = models.DateTimeField(_("first seen"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["-timestamp"]
+        constraints = [models.UniqueConstraint(fields=["profile", "meta_id"], name="one_comment_per_profile")]
+        indexes = [
+            models.Index(fields=["media", "-timestamp"], name="comment_media_time"),
+            models.Index(fields=["profile", "-timestamp"], name="comment_profile_time"),
+            models.Index(fields=["meta_id"], name="comment_meta_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"@{self.username}: {self.text[:40]}"
+
+
+class Mention(models.Model):
+    """The profile was @mentioned in someone's caption (comment_id empty) or comment."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="mentions")
+    media_id = models.CharField(_("media id"), max_length=64)
+    comment_id = models.CharField(_("comment id"), max_length=64, blank=True)
+    raw = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mention")
+        verbose_name_plural = _("mentions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "media_id", "comment_id"], name="one_mention_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile} in {self.comment_id or self.media_id}"
+
+
+class RunKind(models.TextChoices):
+    BACKFILL = "backfill", _("Backfill")
+    SYNC = "sync", _("Incremental sync")
+    STORIES = "stories", _("Stories")
+    SNAPSHOT = "snapshot", _("Daily snapshot")
+    COMMENTS = "comments", _("Comment polling")
+
+
+class RunOutcome(models.TextChoices):
+    RUNNING = "running", _("Running")
+    OK = "ok", _("Completed")
+    RETRY = "retry", _("Paused, will retry")
+    FAILED = "failed", _("Failed")
+    NEEDS_RECONNECT = "needs_reconnect", _("Token needs reconnect")
+
+
+class CollectionRun(models.Model):
+    """One task's work on one profile: what it cost in Graph calls and what it stored."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="runs")
+    kind = models.CharField(_("kind"), max_length=16, choices=RunKind.choices)
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    graph_calls = models.PositiveIntegerField(_("Graph calls"), default=0)
+    items_upserted = models.PositiveIntegerField(_("items upserted"), default=0)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=RunOutcome.choices, default=RunOutcome.RUNNING)
+    error = models.TextField(_("error"), blank=True)
+    worker = models.CharField(_("worker"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("collection run")
+        verbose_name_plural = _("collection runs")
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["profile", "kind", "-started_at"], name="run_profile_kind_time")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.profile} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def duration(self) -> float | None:
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()

@@ -150,7 +150,7 @@ def stop_worker(process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup: None, django_db_blocker: Any, sandbox_process: str) -> Iterator[None]:
+def celery_worker(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """A real Celery worker process on the test database and the test Redis."""
     from django.conf import settings
     from django.core.cache import cache

@@ -1,0 +1,106 @@
+"""Failure rules injected through the control API (per token, per account, or global)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import GraphError
+
+RATE_MESSAGES = {
+    4: "(#4) Application request limit reached",
+    17: "(#17) User request limit reached",
+    32: "(#32) Page request limit reached",
+    613: "(#613) Calls to this api have exceeded the rate limit.",
+    80001: "(#80001) There have been too many calls to this Page account. Wait a bit and try "
+           "again. For more info, please refer to "
+           "https://developers.facebook.com/docs/graph-api/overview/rate-limiting.",
+    80002: "(#80002) There have been too many calls to this Instagram account. Wait a bit and "
+           "try again. For more info, please refer to "
+           "https://developers.facebook.com/docs/graph-api/overview/rate-limiting.",
+}
+MODES = {"expired", "revoked", "rate_limited", "server_error", "transient", "slow"}
+
+
+@dataclass
+class Rule:
+    id: int
+    mode: str
+    token: str | None = None
+    account: str | None = None  # any key naming the account: id, username, app-scoped id, page id
+    code: int | None = None
+    regain_minutes: int = 15
+    times: int | None = None
+    delay: float = 1.0
+    keys: set[str] = field(default_factory=set)
+
+    def public(self) -> dict[str, Any]:
+        return {"id": self.id, "mode": self.mode, "token": self.token, "account": self.account,
+                "code": self.code, "regain_minutes": self.regain_minutes, "times": self.times,
+                "delay": self.delay}
+
+
+def expired_error(expires_at: float | None = None) -> GraphError:
+    when = time.strftime("%A, %d-%b-%y %H:%M:%S UTC", time.gmtime(expires_at or time.time() - 60))
+    now = time.strftime("%A, %d-%b-%y %H:%M:%S UTC", time.gmtime())
+    return GraphError(190, f"Error validating access token: Session has expired on {when}. "
+                           f"The current time is {now}.", subcode=463)
+
+
+def revoked_error(app_id: str) -> GraphError:
+    return GraphError(190, "Error validating access token: The user has not authorized "
+                           f"application {app_id}.")
+
+
+def rule_error(rule: Rule, app_id: str) -> GraphError | None:
+    """The error a matching rule produces (None for `slow`)."""
+    if rule.mode == "expired":
+        return expired_error()
+    if rule.mode == "revoked":
+        return revoked_error(app_id)
+    if rule.mode == "rate_limited":
+        code = rule.code or 4
+        message = RATE_MESSAGES.get(code, f"(#{code}) Rate limit reached")
+        return GraphError(code, message, is_transient=True)
+    if rule.mode == "server_error":
+        return GraphError(1, "An unknown error has occurred.", status=500, is_transient=True)
+    if rule.mode == "transient":
+        return GraphError(2, "An unexpected error has occurred. Please retry your request later.",
+                          is_transient=True)
+    return None
+
+
+class Failures:
+    def __init__(self) -> None:
+        self.rules: list[Rule] = []
+        self.next_id = 1
+
+    def add(self, spec: dict[str, Any], keys: set[str]) -> Rule:
+        mode = spec.get("mode")
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {sorted(MODES)}")
+        rule = Rule(id=self.next_id, mode=mode, token=spec.get("token"),
+                    account=None if spec.get("account") is None else str(spec["account"]),
+                    code=spec.get("code"), regain_minutes=int(spec.get("regain_minutes", 15)),
+                    times=spec.get("times"), delay=float(spec.get("delay", 1.0)), keys=keys)
+        self.next_id += 1
+        self.rules.append(rule)
+        return rule
+
+    def clear(self) -> None:
+        self.rules.clear()
+
+    def match(self, token: str | None, keys: set[str]) -> Rule | None:
+        """The first rule that applies; consumes one of its `times`."""
+        for rule in self.rules:
+            if rule.token is not None and rule.token != token:
+                continue
+            if rule.account is not None and not (rule.keys & keys):
+                continue
+            if rule.times is not None:
+                rule.times -= 1
+                if rule.times <= 0:
+                    self.rules.remove(rule)
+            return rule
+        return None

@@ -1,0 +1,272 @@
+"""All mutable sandbox state, behind one re-entrant lock."""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import FB_USER_ID, PAGE_ID, data
+from .failures import Failures
+from .usage import Usage
+
+IG_SCOPES = [
+    "instagram_business_basic", "instagram_business_manage_insights",
+    "instagram_business_manage_comments", "instagram_business_content_publish",
+    "instagram_business_manage_messages",
+]
+FB_SCOPES = [
+    "instagram_basic", "instagram_manage_insights", "instagram_manage_comments",
+    "instagram_content_publish", "instagram_manage_messages", "pages_show_list",
+    "pages_read_engagement", "pages_manage_metadata", "pages_manage_posts", "read_insights",
+    "business_management",
+]
+LONG = 60 * 86400
+
+
+@dataclass
+class Grant:
+    id: str
+    login: str  # "instagram" | "facebook"
+    user_id: str  # IG app-scoped id, or the Facebook user id
+    account_no: int  # the IG account granted (Facebook: the Page's linked account)
+    scopes: list[str]
+    created_at: float
+    revoked: bool = False
+    page_tokens: dict[str, str] = field(default_factory=dict)
+
+    def public(self) -> dict[str, Any]:
+        return {"user_id": self.user_id, "login": self.login, "scopes": self.scopes,
+                "revoked": self.revoked, "id": self.id}
+
+
+@dataclass
+class Token:
+    token: str
+    login: str
+    type: str  # USER | PAGE
+    grant_id: str
+    subject: str  # IG app-scoped id / Facebook user id / page id
+    account_no: int
+    scopes: list[str]
+    issued_at: float
+    expires_at: float  # 0 = never
+
+    @property
+    def long_lived(self) -> bool:
+        return self.expires_at == 0 or self.expires_at - self.issued_at > 86400
+
+
+class State:
+    def __init__(self, seed: int = 42) -> None:
+        self.lock = threading.RLock()
+        self.seed = seed
+        self.reset()
+
+    def reset(self) -> None:
+        with self.lock:
+            self.anchor = int(time.time())
+            self.accounts: dict[int, data.Account] = {
+                a.no: a for a in data.seeded_accounts(self.seed, self.anchor)}
+            self.tokens: dict[str, Token] = {}
+            self.grants: dict[str, Grant] = {}
+            self.codes: dict[str, dict[str, Any]] = {}
+            self.comment_flags: dict[str, dict[str, bool]] = {}  # id -> {"hidden","deleted"}
+            self.added_comments: dict[str, dict[str, Any]] = {}
+            self.added_by_media: dict[str, list[str]] = {}
+            self.published: dict[str, dict[str, Any]] = {}  # IG media published via the API
+            self.published_feed: dict[int, list[str]] = {}  # account no -> ids, oldest first
+            self.published_stories: dict[int, list[str]] = {}
+            self.containers: dict[str, dict[str, Any]] = {}
+            self.page_photos: dict[str, dict[str, Any]] = {}
+            self.page_videos: dict[str, dict[str, Any]] = {}
+            self.page_stories: list[dict[str, Any]] = []
+            self.subscriptions: dict[str, list[str]] = {}
+            self.comment_enabled: dict[str, bool] = {}
+            self.config: dict[str, Any] = {"ig_code_exchange_shape": "flat", "container_polls": 2,
+                                           "publish_quota": 100}
+            self.usage = Usage()
+            self.failures = Failures()
+            self._ids = itertools.count(1)
+
+    # ------------------------------------------------------------ ids and time
+    def now(self) -> float:
+        return time.time()
+
+    def new_id(self, prefix: str, width: int = 15) -> str:
+        return f"{prefix}{next(self._ids):0{width}d}"
+
+    # ------------------------------------------------------------ accounts
+    def account(self, key: str | int | None) -> data.Account | None:
+        if key is None:
+            return None
+        key = str(key)
+        for acct in self.accounts.values():
+            if key in (acct.id, acct.username, acct.app_scoped_id, str(acct.no)):
+                return acct
+        return None
+
+    def add_account(self, username: str, media: int, seed: int | None,
+                    comments_per_media: int | None) -> data.Account:
+        no = max(self.accounts) + 1
+        acct = data.make_account(no, username, username, "São Luís", media,
+                                 self.seed if seed is None else seed, int(self.now()),
+                                 comments_per_media)
+        self.accounts[no] = acct
+        return acct
+
+    def account_keys(self, acct: data.Account) -> set[str]:
+        keys = {acct.id, acct.username, acct.app_scoped_id}
+        if acct.no == 1:
+            keys |= {PAGE_ID, FB_USER_ID}
+        return keys
+
+    def account_summary(self, acct: data.Account) -> dict[str, Any]:
+        return {"id": acct.id, "username": acct.username, "name": acct.name, "kind": "instagram",
+                "media_count": self.feed_len(acct), "page_id": PAGE_ID if acct.no == 1 else None,
+                "ig_user_id": acct.id, "app_scoped_id": acct.app_scoped_id,
+                "followers_count": acct.followers}
+
+    # ------------------------------------------------------------ tokens and grants
+    def new_grant(self, login: str, acct: data.Account, scopes: list[str] | None,
+                  created_at: float | None = None) -> Grant:
+        default = IG_SCOPES if login == "instagram" else FB_SCOPES
+        gid = secrets.token_hex(6)
+        grant = Grant(id=gid, login=login,
+                      user_id=acct.app_scoped_id if login == "instagram" else FB_USER_ID,
+                      account_no=acct.no, scopes=list(scopes or default),
+                      created_at=self.now() if created_at is None else created_at)
+        self.grants[gid] = grant
+        return grant
+
+    def mint(self, grant: Grant, lifetime: float, issued_at: float | None = None,
+             kind: str = "USER", subject: str | None = None) -> Token:
+        issued = self.now() if issued_at is None else issued_at
+        prefix = "IGAA" if grant.login == "instagram" else "EAA"
+        value = prefix + secrets.token_urlsafe(48).replace("-", "x").replace("_", "Z")
+        tok = Token(token=value, login=grant.login, type=kind, grant_id=grant.id,
+                    subject=subject or grant.user_id, account_no=grant.account_no,
+                    scopes=grant.scopes, issued_at=issued,
+                    expires_at=0 if lifetime == 0 else issued + lifetime)
+        self.tokens[value] = tok
+        return tok
+
+    def page_token(self, user_token: Token) -> Token:
+        grant = self.grants[user_token.grant_id]
+        existing = grant.page_tokens.get(PAGE_ID)
+        if existing and existing in self.tokens:
+            tok = self.tokens[existing]
+            if user_token.long_lived and tok.expires_at:
+                tok.expires_at = 0
+            return tok
+        lifetime = 0 if user_token.long_lived else max(user_token.expires_at - self.now(), 1)
+        tok = self.mint(grant, lifetime, kind="PAGE", subject=PAGE_ID)
+        grant.page_tokens[PAGE_ID] = tok.token
+        return tok
+
+    # ------------------------------------------------------------ media
+    def feed_len(self, acct: data.Account) -> int:
+        return acct.generated + len(self.published_feed.get(acct.no, []))
+
+    def feed_at(self, acct: data.Account, pos: int) -> dict[str, Any]:
+        """Media at `pos` in the account's feed, newest first (published ones come first)."""
+        pub = self.published_feed.get(acct.no, [])
+        if pos < len(pub):
+            return self.published[pub[len(pub) - 1 - pos]]
+        return data.feed_media(acct, pos - len(pub))
+
+    def feed_timestamp(self, acct: data.Account, pos: int) -> int:
+        pub = self.published_feed.get(acct.no, [])
+        if pos < len(pub):
+            return int(self.published[pub[len(pub) - 1 - pos]]["timestamp"])
+        return data.media_timestamp(acct, pos - len(pub))
+
+    def feed_position(self, acct: data.Account, media_id: str) -> int | None:
+        pub = self.published_feed.get(acct.no, [])
+        if media_id in pub:
+            return len(pub) - 1 - pub.index(media_id)
+        parsed = data.parse_generated(media_id)
+        if parsed and parsed[0] == "media" and parsed[1] == acct.no:
+            return len(pub) + parsed[2]
+        return None
+
+    def live_stories(self, acct: data.Account) -> list[dict[str, Any]]:
+        cutoff = self.now() - 86400
+        items = [self.published[i] for i in self.published_stories.get(acct.no, [])]
+        items += [data.story(acct, i) for i in range(acct.stories)]
+        items = [m for m in items if m["timestamp"] > cutoff]
+        return sorted(items, key=lambda m: -m["timestamp"])
+
+    def media(self, media_id: str) -> dict[str, Any] | None:
+        if media_id in self.published:
+            return self.published[media_id]
+        parsed = data.parse_generated(media_id)
+        if not parsed:
+            return None
+        kind, no, idx, sub, _ = parsed
+        acct = self.accounts.get(no)
+        if acct is None:
+            return None
+        if kind == "media" and idx < acct.generated:
+            return data.feed_media(acct, idx)
+        if kind == "story" and idx < acct.stories:
+            return data.story(acct, idx)
+        if kind == "child" and idx < acct.generated:
+            return data.child(acct, idx, sub)
+        return None
+
+    # ------------------------------------------------------------ comments
+    def _flagged(self, c: dict[str, Any]) -> dict[str, Any] | None:
+        flags = self.comment_flags.get(c["id"], {})
+        if flags.get("deleted"):
+            return None
+        if "hidden" in flags:
+            c = dict(c, hidden=flags["hidden"])
+        return c
+
+    def all_comments(self, media: dict[str, Any]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        acct = self.accounts.get(media["account"])
+        if acct and media.get("comment_plan"):
+            out = data.generated_comments(acct, media)
+        out += [self.added_comments[i] for i in self.added_by_media.get(media["id"], [])]
+        kept = [c for c in (self._flagged(c) for c in out) if c is not None]
+        alive = {c["id"] for c in kept}
+        return [c for c in kept if c["parent_id"] is None or c["parent_id"] in alive]
+
+    def comments_count(self, media: dict[str, Any]) -> int:
+        if not self.comment_flags and not self.added_by_media.get(media["id"]):
+            return sum(1 + n for n in media.get("comment_plan", []))
+        return len(self.all_comments(media))
+
+    def comment(self, comment_id: str) -> dict[str, Any] | None:
+        if comment_id in self.added_comments:
+            return self._flagged(self.added_comments[comment_id])
+        parsed = data.parse_generated(comment_id)
+        if not parsed or parsed[0] != "comment":
+            return None
+        _, no, idx, top, rep = parsed
+        media = self.media(data.media_id(no, idx))
+        if media is None or top >= len(media["comment_plan"]):
+            return None
+        if rep > media["comment_plan"][top]:
+            return None
+        for c in self.all_comments(media):
+            if c["id"] == comment_id:
+                return c
+        return None
+
+    def add_comment(self, media: dict[str, Any], text: str, username: str | None = None,
+                    from_id: str | None = None, parent_id: str | None = None) -> dict[str, Any]:
+        cid = self.new_id("178")
+        r = data.rng(cid)
+        uid, uname = data.commenter(r)
+        c = {"id": cid, "text": text, "timestamp": int(self.now()), "from_id": from_id or uid,
+             "username": username or uname, "like_count": 0, "parent_id": parent_id,
+             "media_id": media["id"], "hidden": False}
+        self.added_comments[cid] = c
+        self.added_by_media.setdefault(media["id"], []).append(cid)
+        return c

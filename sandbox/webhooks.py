@@ -1,0 +1,216 @@
+"""Webhook sender: Meta-shaped, signed deliveries. Also a CLI: python -m sandbox.webhooks."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import hmac
+import json
+import random
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from typing import Any
+
+from . import INSTAGRAM_APP_SECRET, META_APP_SECRET, PAGE_ID, PAGE_NAME, WEBHOOK_VERIFY_TOKEN
+from . import data
+from .state import State
+
+EVENTS = ("comments", "live_comments", "mentions", "story_insights", "messages",
+          "message_reactions", "messaging_seen", "feed")
+META_SIGNED = {"mentions", "story_insights", "feed"}
+
+
+def secret_for(event: str, choice: str | None) -> str:
+    if choice == "meta":
+        return META_APP_SECRET
+    if choice == "instagram":
+        return INSTAGRAM_APP_SECRET
+    if choice:
+        return choice
+    return META_APP_SECRET if event in META_SIGNED else INSTAGRAM_APP_SECRET
+
+
+def sign(body: bytes, secret: str) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def _pick_media(state: State, acct: data.Account, spec: dict[str, Any], r: random.Random
+                ) -> dict[str, Any]:
+    if spec.get("media_id"):
+        media = state.media(str(spec["media_id"]))
+        if media is None:
+            raise ValueError(f"unknown media_id {spec['media_id']}")
+        return media
+    return state.feed_at(acct, r.randrange(min(20, state.feed_len(acct))))
+
+
+def _entry(state: State, acct: data.Account, event: str, spec: dict[str, Any], i: int,
+           r: random.Random) -> tuple[dict[str, Any], str]:
+    now = int(state.now())
+    text = spec.get("text") or r.choice(data.COMMENTS)
+    uid, uname = data.commenter(r)
+    if event in ("comments", "live_comments"):
+        if event == "comments":
+            media = _pick_media(state, acct, spec, r)
+            parent = spec.get("parent_id")
+            c = state.add_comment(media, text, uname, uid, str(parent) if parent else None)
+            cid, mid, product = c["id"], media["id"], media["media_product_type"]
+        else:
+            cid, mid, product = state.new_id("178"), spec.get("media_id") or state.new_id("185"), "LIVE"
+        value: dict[str, Any] = {"id": cid, "from": {"id": uid, "username": uname}, "text": text,
+                                 "media": {"id": str(mid), "media_product_type": product}}
+        if event == "comments" and spec.get("parent_id"):
+            value["parent_id"] = str(spec["parent_id"])
+        if spec.get("shape", "flat") == "changes":
+            return {"id": acct.id, "time": now, "changes": [{"field": event, "value": value}]}, cid
+        return {"id": acct.id, "time": now, "field": event, "value": value}, cid
+    if event == "mentions":
+        mid = str(spec.get("media_id") or state.new_id("186"))
+        value = {"media_id": mid}
+        if spec.get("in_comment"):
+            value["comment_id"] = state.new_id("187")
+        return {"id": acct.id, "time": now, "changes": [{"field": "mentions", "value": value}]}, mid
+    if event == "story_insights":
+        stories = state.live_stories(acct)
+        story = stories[0] if stories else data.story(acct, 0)
+        m = story["metrics"]
+        value = {"media_id": story["id"], "impressions": m["views"], "reach": m["reach"],
+                 "taps_forward": m["views"] // 2, "taps_back": m["views"] // 20,
+                 "exits": m["views"] // 10, "replies": m.get("replies", 0)}
+        return {"id": acct.id, "time": now,
+                "changes": [{"field": "story_insights", "value": value}]}, story["id"]
+    if event in ("messages", "message_reactions", "messaging_seen"):
+        ms = int(state.now() * 1000) + i
+        mid = str(spec.get("mid") or "aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQx" + state.new_id("", 12))
+        igsid = str(spec.get("sender_id") or uid)
+        sender, recipient = {"id": igsid}, {"id": acct.id}
+        item: dict[str, Any] = {"sender": sender, "recipient": recipient, "timestamp": ms}
+        if event == "messages":
+            item["message"] = {"mid": mid, "text": text}
+            if spec.get("echo"):
+                item["sender"], item["recipient"] = recipient, sender
+                item["message"]["is_echo"] = True
+        elif event == "message_reactions":
+            item["reaction"] = {"mid": mid, "action": spec.get("action", "react"),
+                                "reaction": "love", "emoji": "\u2764\ufe0f"}
+        else:
+            item["read"] = {"mid": mid}
+        return {"id": acct.id, "time": ms, "messaging": [item]}, mid
+    if event == "feed":
+        post = state.new_id("7")
+        cid = state.new_id("8")
+        who = {"id": PAGE_ID, "name": PAGE_NAME} if spec.get("from_page") else {
+            "id": str(r.randint(10**15, 10**16 - 1)), "name": uname.replace(".", " ").title()}
+        value = {"item": spec.get("item", "comment"), "verb": spec.get("verb", "add"),
+                 "post_id": f"{PAGE_ID}_{post}", "comment_id": f"{post}_{cid}",
+                 "parent_id": f"{PAGE_ID}_{post}", "from": who, "created_time": now}
+        if value["verb"] != "remove":
+            value["message"] = text
+        return {"id": PAGE_ID, "time": now, "changes": [{"field": "feed", "value": value}]}, value["comment_id"]
+    raise ValueError(f"event must be one of {', '.join(EVENTS)}")
+
+
+def build(state: State, spec: dict[str, Any]) -> tuple[bytes, list[str]]:
+    """The exact body bytes of one delivery and the ids of the events in it."""
+    event = spec.get("event", "")
+    if event not in EVENTS:
+        raise ValueError(f"event must be one of {', '.join(EVENTS)}")
+    with state.lock:
+        acct = state.account(spec.get("account") or "ifma.saoluis")
+        if acct is None:
+            raise ValueError(f"unknown account {spec.get('account')!r}")
+        r = random.Random(spec.get("seed", time.time_ns()))
+        entries, ids = [], []
+        for i in range(max(1, int(spec.get("count", 1)))):
+            entry, obj_id = _entry(state, acct, event, spec, i, r)
+            entries.append(entry)
+            ids.append(obj_id)
+    payload = {"object": "page" if event == "feed" else "instagram", "entry": entries}
+    return json.dumps(payload, separators=(",", ":")).encode(), ids
+
+
+def deliver(target: str, body: bytes, secret: str) -> int:
+    sha1 = "sha1=" + hmac.new(secret.encode(), body, hashlib.sha1).hexdigest()
+    req = urllib.request.Request(target, data=body, method="POST", headers={
+        "Content-Type": "application/json", "User-Agent": "facebookexternalua",
+        "X-Hub-Signature-256": sign(body, secret), "X-Hub-Signature": sha1})
+    try:
+        with urllib.request.urlopen(req, timeout=20) as resp:
+            return int(resp.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
+    except (urllib.error.URLError, OSError):
+        return 0
+
+
+def send(state: State, spec: dict[str, Any]) -> dict[str, Any]:
+    target = spec.get("target")
+    if not target:
+        raise ValueError("target is required")
+    body, ids = build(state, spec)
+    secret = secret_for(spec["event"], spec.get("secret"))
+    statuses = [deliver(target, body, secret) for _ in range(1 + int(spec.get("duplicates", 0)))]
+    return {"status": statuses[0], "statuses": statuses, "sent": len(statuses), "ids": ids,
+            "signature": sign(body, secret), "body": body.decode()}
+
+
+def verify(spec: dict[str, Any]) -> dict[str, Any]:
+    """Meta's subscription handshake against `target`."""
+    challenge = str(random.randint(10**9, 2 * 10**9))
+    query = urllib.parse.urlencode({"hub.mode": "subscribe", "hub.challenge": challenge,
+                                    "hub.verify_token": spec.get("verify_token", WEBHOOK_VERIFY_TOKEN)})
+    target = str(spec["target"])
+    url = f"{target}{'&' if '?' in target else '?'}{query}"
+    try:
+        with urllib.request.urlopen(url, timeout=20) as resp:
+            status, text = int(resp.status), resp.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        status, text = int(exc.code), ""
+    except (urllib.error.URLError, OSError):
+        status, text = 0, ""
+    return {"status": status, "ok": status == 200 and text.strip() == challenge,
+            "challenge": challenge}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m sandbox.webhooks",
+                                 description="Send a signed Meta-shaped webhook delivery.")
+    ap.add_argument("--target", required=True)
+    ap.add_argument("--event", required=True, choices=EVENTS)
+    ap.add_argument("--account", default="ifma.saoluis")
+    ap.add_argument("--count", type=int, default=1)
+    ap.add_argument("--duplicates", type=int, default=0)
+    ap.add_argument("--shape", choices=("flat", "changes"), default="flat")
+    ap.add_argument("--secret", help="meta, instagram, or a literal secret")
+    ap.add_argument("--text")
+    ap.add_argument("--media-id")
+    ap.add_argument("--parent-id")
+    ap.add_argument("--verb", default="add")
+    ap.add_argument("--from-page", action="store_true")
+    ap.add_argument("--echo", action="store_true")
+    ap.add_argument("--sandbox", help="URL of a running sandbox: send through it so new "
+                                      "comments also appear in its Graph data")
+    ap.add_argument("--seed", type=int, default=42)
+    a = ap.parse_args(argv)
+    spec = {"target": a.target, "event": a.event, "account": a.account, "count": a.count,
+            "duplicates": a.duplicates, "shape": a.shape, "secret": a.secret, "text": a.text,
+            "media_id": a.media_id, "parent_id": a.parent_id, "verb": a.verb,
+            "from_page": a.from_page, "echo": a.echo}
+    spec = {k: v for k, v in spec.items() if v not in (None, False)}
+    if a.sandbox:
+        req = urllib.request.Request(a.sandbox.rstrip("/") + "/_sandbox/webhooks/send",
+                                     data=json.dumps(spec).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            result = json.loads(resp.read())
+    else:
+        result = send(State(a.seed), spec)
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0 if 200 <= int(result.get("status", 0)) < 300 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

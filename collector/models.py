@@ -63,6 +63,9 @@ class Profile(models.Model):
         _("newest media seen"), null=True, blank=True, help_text=_("Incremental syncs ask Meta for media since then.")
     )
     last_webhook_at = models.DateTimeField(_("last webhook"), null=True, blank=True)
+    insights_refreshed = models.JSONField(
+        _("insight refreshes"), default=dict, blank=True, help_text="Age bucket -> when its window was last re-read."
+    )
     webhooks_missing = models.BooleanField(
         _("webhooks missing"), default=False, help_text=_("Comments are polled while webhooks do not arrive.")
     )
@@ -162,6 +165,9 @@ class Media(models.Model):
     shares = models.PositiveIntegerField(_("shares"), null=True, blank=True)
     total_interactions = models.PositiveIntegerField(_("total interactions"), null=True, blank=True)
     insights_updated_at = models.DateTimeField(_("insights updated"), null=True, blank=True)
+    deep_insights_at = models.DateTimeField(
+        _("type-specific insights read"), null=True, blank=True, help_text="Follows, profile visits, watch times."
+    )
     comments_polled_at = models.DateTimeField(_("comments polled"), null=True, blank=True)
     first_seen_at = models.DateTimeField(_("first seen"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

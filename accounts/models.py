@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,12 +14,23 @@ from meta.client import GraphClient
 from meta.conf import FACEBOOK_GRAPH, INSTAGRAM_GRAPH
 
 
+class OrganizationQuerySet(models.QuerySet["Organization"]):
+    def for_user(self, user: object) -> OrganizationQuerySet:
+        return self.filter(memberships__user=user)
+
+    def managed_by(self, user: object) -> OrganizationQuerySet:
+        """Where the person may connect accounts, invite people and change roles."""
+        return self.filter(memberships__user=user, memberships__role__in=[Role.OWNER, Role.ADMIN])
+
+
 class Organization(models.Model):
     """A research lab, a store ("dealer" in the Story API) or any team sharing connected accounts."""
 
     name = models.CharField(_("name"), max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="organizations")
+
+    objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("organization")
@@ -61,6 +74,11 @@ class Membership(models.Model):
         """Moderate comments and publish: everyone but viewers."""
         return self.role != Role.VIEWER
 
+    @property
+    def can_manage(self) -> bool:
+        """Connect and disconnect accounts, invite people, change roles: owners and admins."""
+        return self.role in (Role.OWNER, Role.ADMIN)
+
 
 class CredentialKind(models.TextChoices):
     INSTAGRAM_USER = "ig_user", _("Instagram user token")
@@ -73,6 +91,18 @@ class CredentialStatus(models.TextChoices):
     EXPIRING = "expiring", _("Expiring")
     NEEDS_RECONNECT = "needs_reconnect", _("Needs reconnect")
     REVOKED = "revoked", _("Revoked")
+
+
+class CredentialQuerySet(models.QuerySet["Credential"]):
+    def for_user(self, user: object) -> CredentialQuerySet:
+        return self.filter(organization__memberships__user=user)
+
+    def usable(self) -> CredentialQuerySet:
+        """Credentials scheduled work may use: a needs_reconnect or revoked token is never called again."""
+        return self.filter(status__in=[CredentialStatus.ACTIVE, CredentialStatus.EXPIRING])
+
+    def needing_attention(self) -> CredentialQuerySet:
+        return self.filter(Q(status=CredentialStatus.NEEDS_RECONNECT) | Q(status=CredentialStatus.EXPIRING))
 
 
 class Credential(models.Model):
@@ -99,8 +129,13 @@ class Credential(models.Model):
     last_checked_at = models.DateTimeField(_("last check"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     reminders_sent = models.JSONField(default=list, blank=True, help_text="Days-before-expiry already reminded.")
+    needs_rerequest = models.BooleanField(
+        _("permissions missing"), default=False, help_text=_("Reconnect must ask again for declined permissions.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CredentialQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("credential")
@@ -122,6 +157,53 @@ class Credential(models.Model):
         self.token_last4 = plaintext[-4:]
 
     @property
+    def has_token(self) -> bool:
+        return bool(self.token_encrypted)
+
+    @property
+    def login(self) -> str:
+        """The allauth provider that issued this token, used to reconnect it."""
+        return "instagram_business" if self.is_instagram_login else "facebook"
+
+    @property
+    def required_scopes(self) -> list[str]:
+        return list(settings.META_INSTAGRAM_SCOPES if self.is_instagram_login else settings.META_FACEBOOK_SCOPES)
+
+    @property
+    def missing_scopes(self) -> list[str]:
+        granted = set(self.scopes or [])
+        return [scope for scope in self.required_scopes if scope not in granted] if granted else []
+
+    @property
+    def can_refresh(self) -> bool:
+        """Only Instagram Login tokens can be refreshed without the person; Facebook ones need a new login."""
+        return self.is_instagram_login
+
+    def days_left(self) -> int | None:
+        remaining = self.expires_in()
+        return None if remaining is None else max(remaining.days, 0)
+
+    def renew(self, plaintext: str, expires_in: int | None, scopes: list[str] | None = None) -> None:
+        """Store a token Meta just issued: the clock, reminders and errors start over."""
+        now = timezone.now()
+        self.token = plaintext
+        self.issued_at = now
+        self.expires_at = now + timedelta(seconds=expires_in) if expires_in else None
+        if scopes:
+            self.scopes = sorted(set(scopes))
+        self.status = CredentialStatus.ACTIVE
+        self.needs_rerequest = bool(self.missing_scopes)
+        self.last_error = ""
+        self.reminders_sent = []
+
+    def revoke(self) -> None:
+        """The grant is gone (disconnected, deauthorized): forget the token, keep the row for the record."""
+        self.token_encrypted = ""
+        self.status = CredentialStatus.REVOKED
+        self.last_checked_at = timezone.now()
+        self.save(update_fields=["token_encrypted", "status", "last_checked_at", "updated_at"])
+
+    @property
     def masked_token(self) -> str:
         return f"…{self.token_last4}"
 
@@ -141,8 +223,89 @@ class Credential(models.Model):
     def expires_in(self) -> timedelta | None:
         return None if self.expires_at is None else self.expires_at - timezone.now()
 
-    def mark_needs_reconnect(self, error: str) -> None:
+    def mark_needs_reconnect(self, error: str, *, rerequest: bool = False) -> None:
         self.status = CredentialStatus.NEEDS_RECONNECT
         self.last_error = error
+        self.needs_rerequest = rerequest or self.needs_rerequest
         self.last_checked_at = timezone.now()
-        self.save(update_fields=["status", "last_error", "last_checked_at", "updated_at"])
+        self.save(update_fields=["status", "last_error", "needs_rerequest", "last_checked_at", "updated_at"])
+
+
+def _invite_code() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def _confirmation_code() -> str:
+    return secrets.token_hex(8)
+
+
+class InviteQuerySet(models.QuerySet["Invite"]):
+    def open(self) -> InviteQuerySet:
+        return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Invite(models.Model):
+    """A link that makes whoever opens it (logged in) a member of the organization with this role."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invites")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.VIEWER)
+    code = models.CharField(max_length=64, unique=True, default=_invite_code, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InviteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invite")
+        verbose_name_plural = _("invites")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.organization} ({self.role})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()
+
+    def accept(self, user: object) -> Membership:
+        """Join (never demote: an existing member keeps the higher of the two roles)."""
+        membership, created = Membership.objects.get_or_create(
+            organization=self.organization, user=user, defaults={"role": self.role}
+        )
+        order = [Role.VIEWER, Role.ANALYST, Role.ADMIN, Role.OWNER]
+        if not created and order.index(Role(self.role)) > order.index(Role(membership.role)):
+            membership.role = self.role
+            membership.save(update_fields=["role"])
+        self.accepted_by = user  # type: ignore[assignment]
+        self.accepted_at = timezone.now()
+        self.save(update_fields=["accepted_by", "accepted_at"])
+        return membership
+
+
+class DeletionStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DONE = "done", _("Done")
+
+
+class DataDeletionRequest(models.Model):
+    """Meta's data-deletion callback: who asked, and whether their data is gone yet."""
+
+    confirmation_code = models.CharField(max_length=32, unique=True, default=_confirmation_code, editable=False)
+    meta_user_id = models.CharField(max_length=64, db_index=True)
+    status = models.CharField(max_length=16, choices=DeletionStatus.choices, default=DeletionStatus.PENDING)
+    credentials_deleted = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data deletion request")
+        verbose_name_plural = _("data deletion requests")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.confirmation_code

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from meta.client import GraphClient
-from meta.conf import INSTAGRAM_GRAPH, MetaConfig
+from meta.client import GraphClient, session
+from meta.conf import FACEBOOK_GRAPH, INSTAGRAM_API, INSTAGRAM_GRAPH, MetaConfig
+from meta.errors import error_from_response
 
 INSTAGRAM_PROFILE_FIELDS = (
-    "user_id,username,name,account_type,profile_picture_url,followers_count,follows_count,media_count"
+    "id,user_id,username,name,account_type,profile_picture_url,followers_count,follows_count,media_count"
+)
+PAGE_FIELDS = (
+    "id,name,access_token,category,tasks,picture{url},"
+    "instagram_business_account{id,username,name,profile_picture_url}"
 )
 
 
@@ -37,3 +43,129 @@ def fetch_instagram_profile(access_token: str, config: MetaConfig) -> dict[str, 
     profile = unwrap_single(client.get("me", {"fields": INSTAGRAM_PROFILE_FIELDS}))
     profile["user_id"] = str(profile.get("user_id") or profile.get("id"))
     return profile
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A token Meta just issued. `expires_in` is None when Meta gave none (never expires or unknown)."""
+
+    access_token: str
+    expires_in: int | None
+    permissions: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:  # never show the token
+        return f"<IssuedToken …{self.access_token[-4:]} expires_in={self.expires_in}>"
+
+
+def _issued(body: dict[str, Any]) -> IssuedToken:
+    expires_in = body.get("expires_in")
+    permissions = body.get("permissions") or ""
+    if isinstance(permissions, str):
+        permissions = [scope for scope in permissions.split(",") if scope]
+    return IssuedToken(
+        access_token=str(body["access_token"]),
+        expires_in=int(expires_in) if expires_in not in (None, "", 0) else None,
+        permissions=tuple(permissions),
+    )
+
+
+def exchange_facebook_token(short_token: str, config: MetaConfig) -> IssuedToken:
+    """Facebook Login: a user token for a long-lived one (~60 days). No minimum age applies."""
+    client = GraphClient(short_token, host=FACEBOOK_GRAPH, config=config)
+    body = client.get(
+        "oauth/access_token",
+        {
+            "grant_type": "fb_exchange_token",
+            "client_id": config.app_id,
+            "client_secret": config.app_secret,
+            "fb_exchange_token": short_token,
+        },
+    )
+    return _issued(body)
+
+
+def exchange_instagram_token(short_token: str, config: MetaConfig) -> IssuedToken:
+    """Instagram Login: the 1-hour token for a 60-day one, with the Instagram app secret."""
+    client = GraphClient(short_token, host=INSTAGRAM_GRAPH, config=config)
+    body = client.request(
+        "GET",
+        config.url(INSTAGRAM_GRAPH, "/access_token"),
+        params={
+            "grant_type": "ig_exchange_token",
+            "client_secret": config.instagram_app_secret,
+            "access_token": short_token,
+        },
+    )
+    return _issued(body)
+
+
+def refresh_instagram_token(long_token: str, config: MetaConfig) -> IssuedToken:
+    """Instagram Login: a fresh 60 days for a long-lived token at least 24 hours old."""
+    client = GraphClient(long_token, host=INSTAGRAM_GRAPH, config=config)
+    body = client.request(
+        "GET",
+        config.url(INSTAGRAM_GRAPH, "/refresh_access_token"),
+        params={"grant_type": "ig_refresh_token", "access_token": long_token},
+    )
+    return _issued(body)
+
+
+def debug_token(input_token: str, config: MetaConfig) -> dict[str, Any]:
+    """What Meta knows of a Facebook token (validity, expiry, scopes), asked with the app token."""
+    client = GraphClient(f"{config.app_id}|{config.app_secret}", host=FACEBOOK_GRAPH, config=config)
+    return dict(client.get("debug_token", {"input_token": input_token}).get("data") or {})
+
+
+def list_pages(user_token: str, config: MetaConfig) -> list[dict[str, Any]]:
+    """The Pages behind a Facebook user token, each with its Page token and linked Instagram account."""
+    client = GraphClient(user_token, host=FACEBOOK_GRAPH, config=config)
+    pages: list[dict[str, Any]] = []
+    for page in client.paginate("me/accounts", {"fields": PAGE_FIELDS, "limit": 100}):
+        pages.extend(page.get("data") or [])
+    return pages
+
+
+def fetch_facebook_user(user_token: str, config: MetaConfig) -> dict[str, Any]:
+    return dict(GraphClient(user_token, host=FACEBOOK_GRAPH, config=config).get("me", {"fields": "id,name"}))
+
+
+def subscribe_page(page_id: str, page_token: str, config: MetaConfig, fields: str = "feed") -> None:
+    GraphClient(page_token, host=FACEBOOK_GRAPH, config=config).post(
+        f"{page_id}/subscribed_apps", {"subscribed_fields": fields}
+    )
+
+
+def subscribe_instagram(ig_token: str, config: MetaConfig, fields: str = "comments,messages") -> None:
+    GraphClient(ig_token, host=INSTAGRAM_GRAPH, config=config).post("me/subscribed_apps", {"subscribed_fields": fields})
+
+
+def revoke_permissions(access_token: str, host: str, config: MetaConfig) -> None:
+    """`DELETE /me/permissions`: the person's whole grant to the app is withdrawn at Meta."""
+    GraphClient(access_token, host=host, config=config).delete("me/permissions")
+
+
+def exchange_instagram_code(code: str, redirect_uri: str, config: MetaConfig) -> dict[str, Any]:
+    """Instagram Login: the authorization code for a short-lived token (`api.instagram.com`).
+
+    Raises MetaError (in the Instagram OAuth error shape) when Meta refuses the code."""
+    response = session().post(
+        config.url(INSTAGRAM_API, "/oauth/access_token"),
+        data={
+            "client_id": config.instagram_app_id,
+            "client_secret": config.instagram_app_secret,
+            "grant_type": "authorization_code",
+            "redirect_uri": redirect_uri,
+            "code": code.removesuffix("#_"),
+        },
+        timeout=config.timeout,
+    )
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if response.status_code >= 400 or not isinstance(body, dict):
+        raise error_from_response(response.status_code, body)
+    result = unwrap_instagram_code_exchange(body)
+    if "access_token" not in result:
+        raise error_from_response(response.status_code, body)
+    return result

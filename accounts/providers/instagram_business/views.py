@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.socialaccount.providers.oauth2.client import OAuth2Client, OAuth2Error
 from allauth.socialaccount.providers.oauth2.views import (
     OAuth2Adapter,
     OAuth2CallbackView,
@@ -10,13 +11,25 @@ from allauth.socialaccount.providers.oauth2.views import (
 from django.http import HttpRequest
 
 from meta.conf import INSTAGRAM_API, INSTAGRAM_WWW, MetaConfig
-from meta.oauth import fetch_instagram_profile, unwrap_instagram_code_exchange
+from meta.errors import MetaError
+from meta.oauth import exchange_instagram_code, fetch_instagram_profile
+
+
+class InstagramBusinessOAuth2Client(OAuth2Client):
+    """allauth's client expects `access_token` at the top level; Instagram may wrap it in `data`."""
+
+    def get_access_token(self, code: str, pkce_code_verifier: str | None = None, extra_data: Any = None) -> Any:
+        try:
+            return exchange_instagram_code(code, self.callback_url, MetaConfig.from_settings())
+        except MetaError as exc:
+            raise OAuth2Error(f"Instagram refused the authorization code: {exc.message}") from exc
 
 
 class InstagramBusinessOAuth2Adapter(OAuth2Adapter):
     provider_id = "instagram_business"
     scope_delimiter = ","
     access_token_method = "POST"  # nosec: an HTTP verb
+    client_class = InstagramBusinessOAuth2Client
 
     @property
     def authorize_url(self) -> str:  # type: ignore[override]
@@ -26,13 +39,13 @@ class InstagramBusinessOAuth2Adapter(OAuth2Adapter):
     def access_token_url(self) -> str:  # type: ignore[override]
         return MetaConfig.from_settings().url(INSTAGRAM_API, "/oauth/access_token")
 
-    def get_access_token_data(
-        self, request: HttpRequest, app: Any, client: Any, pkce_code_verifier: str | None = None
-    ) -> dict[str, Any]:
-        return unwrap_instagram_code_exchange(super().get_access_token_data(request, app, client, pkce_code_verifier))
-
     def complete_login(self, request: HttpRequest, app: Any, token: Any, **kwargs: Any) -> Any:
-        profile = fetch_instagram_profile(token.token, MetaConfig.from_settings())
+        try:
+            profile = fetch_instagram_profile(token.token, MetaConfig.from_settings())
+        except MetaError as exc:
+            raise OAuth2Error(f"Instagram did not return the account: {exc.message}") from exc
+        # The scopes actually granted, from the code exchange (a comma-separated string).
+        profile["permissions"] = str((kwargs.get("response") or {}).get("permissions") or "")
         return self.get_provider().sociallogin_from_response(request, profile)
 
 

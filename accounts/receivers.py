@@ -1,0 +1,80 @@
+"""After a Meta login allauth announces who logged in; here the tokens are exchanged and stored.
+
+Three allauth signals cover the three ways in: a login or first sign-up (`user_logged_in`), a
+logged-in person connecting a new account (`social_account_added`) or reconnecting one they had
+(`social_account_updated` during a connect).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from allauth.account.signals import user_logged_in
+from allauth.socialaccount.models import SocialLogin
+from allauth.socialaccount.providers.base import AuthProcess
+from allauth.socialaccount.signals import social_account_added, social_account_updated
+from django.contrib import messages
+from django.dispatch import receiver
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import services
+from meta.errors import MetaError
+from meta.oauth import IssuedToken
+from meta.redact import redact
+
+logger = logging.getLogger(__name__)
+
+
+@receiver(user_logged_in)
+def connect_after_login(
+    sender: Any, request: HttpRequest, user: Any, sociallogin: SocialLogin | None = None, **_: Any
+) -> None:
+    if sociallogin is not None:
+        connect_login(request, user, sociallogin)
+
+
+@receiver(social_account_added)
+def connect_added_account(sender: Any, request: HttpRequest, sociallogin: SocialLogin, **_: Any) -> None:
+    connect_login(request, sociallogin.user, sociallogin)
+
+
+@receiver(social_account_updated)
+def reconnect_account(sender: Any, request: HttpRequest, sociallogin: SocialLogin, **_: Any) -> None:
+    # During a plain login this fires too, before user_logged_in: only a connect is handled here.
+    same_person = request.user.is_authenticated and sociallogin.user == request.user
+    if sociallogin.state.get("process") == AuthProcess.CONNECT and same_person:
+        connect_login(request, request.user, sociallogin)
+
+
+def connect_login(request: HttpRequest, user: Any, sociallogin: SocialLogin) -> None:
+    token = sociallogin.token
+    provider = sociallogin.account.provider
+    if token is None or provider not in ("facebook", "instagram_business"):
+        return
+    expires_in = int((token.expires_at - timezone.now()).total_seconds()) if token.expires_at else None
+    permissions = str(sociallogin.account.extra_data.get("permissions") or "")
+    issued = IssuedToken(token.token, expires_in, tuple(scope for scope in permissions.split(",") if scope))
+    organization = services.organization_for(user)
+    try:
+        if provider == "instagram_business":
+            credentials = services.connect_instagram(organization, user, issued)
+        else:
+            credentials = services.connect_facebook(organization, user, issued)
+    except MetaError as exc:
+        logger.warning("login of user %s could not finish connecting: %s", user.pk, redact(str(exc)))
+        messages.error(
+            request,
+            _(
+                "You are logged in, but Meta did not let us finish connecting your accounts. Try again from "
+                "Connected accounts."
+            ),
+        )
+        return
+    messages.success(
+        request,
+        _("Connected to %(organization)s: %(names)s.")
+        % {"organization": organization.name, "names": ", ".join(c.name for c in credentials if c.name)},
+    )

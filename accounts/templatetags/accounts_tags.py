@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from accounts.models import Credential
+
+register = template.Library()
+
+
+@register.inclusion_tag("accounts/_banners.html", takes_context=True)
+def reconnect_banners(context: dict[str, Any]) -> dict[str, Any]:
+    """A banner per credential of the person's organizations that needs them: dead, or about to expire."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"credentials": []}
+    credentials = Credential.objects.for_user(user).needing_attention().distinct().order_by("status", "name")
+    return {"credentials": credentials, "request": request}

@@ -7,8 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import FB_USER_ID, INSTAGRAM_APP_ID, INSTAGRAM_APP_SECRET, META_APP_ID, META_APP_SECRET
-from . import PAGE_ID, data
+from . import FB_USER_ID, INSTAGRAM_APP_ID, INSTAGRAM_APP_SECRET, META_APP_ID, META_APP_SECRET, PAGE_ID, data
 from .errors import GraphError, cannot_parse, no_object, permission, token_required
 from .failures import expired_error, revoked_error
 from .state import State, Token

@@ -37,7 +37,7 @@ def _locked(state: State, req: Request, key: tuple[str, str], body: dict[str, An
         accounts = [state.account_summary(a) for a in state.accounts.values()]
         page = {"id": PAGE_ID, "username": None, "name": PAGE_NAME, "kind": "page",
                 "media_count": None, "page_id": PAGE_ID, "ig_user_id": state.accounts[1].id}
-        return json_response(accounts[:1] + [page] + accounts[1:])
+        return json_response([*accounts[:1], page, *accounts[1:]])
     if key == ("POST", "/accounts"):
         username = str(body.get("username") or "")
         if not username or state.account(username):

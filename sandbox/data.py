@@ -167,7 +167,7 @@ def shortcode(r: random.Random) -> str:
 
 def media_age(acct: Account, idx: int) -> int:
     """Age in seconds (relative to the anchor) of feed media `idx`; strictly increasing."""
-    jitter = rng(acct.seed, acct.no, "t", idx).random() * 0.8
+    jitter = rng(acct.seed, acct.no, "t", idx).random() * 0.8 if idx else 0.0
     return int(acct.newest_offset + (idx + jitter) * acct.gap)
 
 

@@ -7,10 +7,8 @@ import time
 from typing import Any
 from urllib.parse import parse_qsl
 
-from . import APP_NAME, INSTAGRAM_APP_ID, META_APP_ID, PAGE_ID, insights, oauth, publishing
-from . import render
-from .context import FB_HOST, IG_HOST, VERSION, Ctx, authenticate, classify, failure_keys
-from .context import resolve, token_from
+from . import APP_NAME, INSTAGRAM_APP_ID, META_APP_ID, PAGE_ID, insights, oauth, publishing, render
+from .context import FB_HOST, IG_HOST, VERSION, Ctx, authenticate, classify, failure_keys, resolve, token_from
 from .errors import GraphError, missing_param, no_object
 from .failures import Rule, rule_error
 from .fields import parse
@@ -29,7 +27,7 @@ def split(path: str) -> tuple[str, list[str]]:
 
 
 def endpoint_of(state: State, req: Request, parts: list[str]) -> str:
-    labels = [classify(state, parts[0])] + parts[1:] if parts else []
+    labels = [classify(state, parts[0]), *parts[1:]] if parts else []
     return f"{req.method} {req.host} /" + "/".join(labels)
 
 

@@ -7,8 +7,17 @@ import secrets
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode
 
-from . import APP_NAME, FB_USER_ID, FB_USER_NAME, INSTAGRAM_APP_ID, INSTAGRAM_APP_SECRET
-from . import META_APP_ID, META_APP_SECRET, PAGE_ID, PAGE_NAME
+from . import (
+    APP_NAME,
+    FB_USER_ID,
+    FB_USER_NAME,
+    INSTAGRAM_APP_ID,
+    INSTAGRAM_APP_SECRET,
+    META_APP_ID,
+    META_APP_SECRET,
+    PAGE_ID,
+    PAGE_NAME,
+)
 from .context import is_app_token, token_from, validate
 from .errors import GraphError, OAuthError, cannot_parse, missing_param
 from .state import FB_SCOPES, IG_SCOPES, LONG, State, Token
@@ -349,4 +358,4 @@ def mint_for_control(state: State, spec: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-__all__ = ["consent", "ig_code_exchange", "LONG"]
+__all__ = ["LONG", "consent", "ig_code_exchange"]

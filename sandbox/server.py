@@ -77,7 +77,7 @@ class Handler(BaseHTTPRequestHandler):
     def do_PUT(self) -> None:
         self._handle()
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
     def _handle(self) -> None:
@@ -94,7 +94,7 @@ class Handler(BaseHTTPRequestHandler):
         try:
             parse_body(req)
             resp = dispatch(self.state, req)
-        except Exception as exc:  # a bug in the sandbox: say so loudly
+        except Exception as exc:  # noqa: BLE001 - a bug in the sandbox: say so loudly
             traceback.print_exc(file=sys.stderr)
             resp = json_response({"error": {"message": f"sandbox internal error: {exc!r}",
                                             "type": "SandboxError", "code": 1}}, 500)

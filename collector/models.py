@@ -287,6 +287,7 @@ class RunKind(models.TextChoices):
     BACKFILL = "backfill", _("Backfill")
     SYNC = "sync", _("Incremental sync")
     STORIES = "stories", _("Stories")
+    INSIGHTS = "insights", _("Type-specific insights")
     SNAPSHOT = "snapshot", _("Daily snapshot")
     COMMENTS = "comments", _("Comment polling")
 

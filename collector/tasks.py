@@ -1,11 +1,183 @@
-import logging
+"""Collection tasks (queue `collect`). Each takes a profile id, never a token.
 
-from celery import shared_task
+Every task: takes the profile's Redis lock (another worker already on it -> retry shortly),
+records a CollectionRun, calls Meta through a client governed by meta.ratelimit, and on
+- RateLimited: marks the profile paused and retries when Meta said access returns;
+- TokenInvalid: flags the credential needs_reconnect and stops (no retry);
+- TransientError: retries with exponential backoff.
+They are idempotent (the pipeline writes only what changed), so a redelivered message
+(acks_late) repeats harmlessly.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+from collections.abc import Callable
+from datetime import timedelta
+
+from celery import Task, shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from collector import collect
+from collector.models import CollectionRun, CollectionStatus, Profile, RunKind, RunOutcome
+from meta.client import backoff_delay
+from meta.conf import MetaConfig
+from meta.errors import RateLimited, TokenInvalid, TransientError
+from meta.ratelimit import RedisGovernor
 
 logger = logging.getLogger(__name__)
+LOCK_TTL = 300
+LOCK_BUSY_RETRY = (2.0, 6.0)
+TRANSIENT_RETRIES = 5
+
+
+def lock_key(profile_id: int) -> str:
+    return f"collector:lock:profile:{profile_id}"
+
+
+def governor_for(profile: Profile) -> RedisGovernor:
+    config = MetaConfig.from_settings()
+    credential = profile.credential
+    app = config.instagram_app_id if credential is not None and credential.is_instagram_login else config.app_id
+    return RedisGovernor(
+        collect.redis_client(),
+        account=profile.meta_id,
+        app=app,
+        budget=settings.META_HOURLY_CALL_BUDGET,
+        window=settings.META_BUDGET_WINDOW_SECONDS,
+        default_pause=settings.META_RATE_LIMIT_PAUSE_SECONDS,
+    )
+
+
+def run_job(task: Task, profile_id: int, kind: RunKind, work: Callable[[collect.Job], None]) -> str:
+    profile = Profile.objects.select_related("credential").filter(pk=profile_id).first()
+    if profile is None:
+        return "gone"
+    credential = profile.credential
+    if credential is None or not credential.is_usable:
+        Profile.objects.filter(pk=profile_id).update(collection_status=CollectionStatus.NEEDS_RECONNECT)
+        return "no usable credential"
+    lock = collect.redis_client().lock(lock_key(profile_id), timeout=LOCK_TTL)
+    if not lock.acquire(blocking=False):
+        raise task.retry(countdown=random.uniform(*LOCK_BUSY_RETRY), max_retries=None)
+    run = CollectionRun.objects.create(
+        profile=profile, kind=kind, worker=f"{task.request.hostname or ''} pid {os.getpid()}"
+    )
+    client = credential.graph_client(governor=governor_for(profile))
+    Profile.objects.filter(pk=profile_id).update(collection_status=CollectionStatus.RUNNING)
+    job = collect.Job(profile=profile, client=client, heartbeat=lambda: lock.extend(LOCK_TTL, replace_ttl=True))
+    status, outcome, error, retry_in = CollectionStatus.IDLE, RunOutcome.OK, "", None
+    try:
+        work(job)
+    except RateLimited as exc:
+        status, outcome, error, retry_in = CollectionStatus.PAUSED, RunOutcome.RETRY, str(exc), exc.retry_after
+    except TokenInvalid as exc:
+        credential.mark_needs_reconnect(str(exc))
+        status, outcome, error = CollectionStatus.NEEDS_RECONNECT, RunOutcome.NEEDS_RECONNECT, str(exc)
+    except TransientError as exc:
+        status, outcome, error = CollectionStatus.FAILED, RunOutcome.FAILED, str(exc)
+        if task.request.retries < TRANSIENT_RETRIES:
+            status, outcome, retry_in = (
+                CollectionStatus.QUEUED,
+                RunOutcome.RETRY,
+                5 + backoff_delay(task.request.retries, 5, 300),
+            )
+    except Exception as exc:
+        status, outcome, error = CollectionStatus.FAILED, RunOutcome.FAILED, f"{type(exc).__name__}: {exc}"
+        raise
+    finally:
+        run.finished_at = timezone.now()
+        run.graph_calls, run.items_upserted, run.outcome, run.error = client.calls, job.upserted, outcome, error
+        run.save()
+        next_retry = timezone.now() + timedelta(seconds=retry_in) if retry_in is not None else None
+        Profile.objects.filter(pk=profile_id).update(
+            collection_status=status, last_error=error, next_retry_at=next_retry
+        )
+        lock.release()
+    if retry_in is not None:
+        logger.info("%s of profile %s postponed %.0fs: %s", kind, profile_id, retry_in, error)
+        raise task.retry(countdown=retry_in + random.uniform(0, 1), max_retries=None)
+    return outcome
+
+
+@shared_task(bind=True, acks_late=True)
+def backfill_profile(self: Task, profile_id: int) -> str:
+    """Collect a profile's whole history: every media with insights, then live stories."""
+    return run_job(self, profile_id, RunKind.BACKFILL, collect.backfill)
+
+
+@shared_task(bind=True, acks_late=True)
+def sync_profile(self: Task, profile_id: int) -> str:
+    return run_job(self, profile_id, RunKind.SYNC, collect.sync)
+
+
+@shared_task(bind=True, acks_late=True)
+def collect_stories(self: Task, profile_id: int) -> str:
+    return run_job(self, profile_id, RunKind.STORIES, collect.collect_stories)
+
+
+@shared_task(bind=True, acks_late=True)
+def refresh_deep_insights(self: Task, profile_id: int) -> str:
+    return run_job(self, profile_id, RunKind.INSIGHTS, collect.deep_insights)
+
+
+@shared_task(bind=True, acks_late=True)
+def snapshot_profile(self: Task, profile_id: int) -> str:
+    return run_job(self, profile_id, RunKind.SNAPSHOT, collect.snapshot)
+
+
+@shared_task(bind=True, acks_late=True)
+def poll_comments(self: Task, profile_id: int) -> str:
+    return run_job(self, profile_id, RunKind.COMMENTS, collect.poll_comments)
+
+
+# -- fan-out tasks run by celery beat (schedules: migration 0004) -------------------------
+def _collectable() -> list[int]:
+    return list(Profile.objects.filter(credential__isnull=False).values_list("pk", flat=True))
 
 
 @shared_task(acks_late=True)
-def backfill_profile(profile_id: int) -> None:
-    """Collect a new profile's whole history. The collector fills this in; safe to call now."""
-    logger.info("backfill of profile %s queued; the collector is not built yet", profile_id)
+def sync_all() -> int:
+    ids = _collectable()
+    for profile_id in ids:
+        sync_profile.delay(profile_id)
+    return len(ids)
+
+
+@shared_task(acks_late=True)
+def stories_all() -> int:
+    ids = list(Profile.objects.filter(credential__isnull=False, platform="instagram").values_list("pk", flat=True))
+    for profile_id in ids:
+        collect_stories.delay(profile_id)
+    return len(ids)
+
+
+@shared_task(acks_late=True)
+def deep_insights_all() -> int:
+    ids = list(Profile.objects.filter(credential__isnull=False, platform="instagram").values_list("pk", flat=True))
+    for profile_id in ids:
+        refresh_deep_insights.delay(profile_id)
+    return len(ids)
+
+
+@shared_task(acks_late=True)
+def snapshot_all() -> int:
+    ids = _collectable()
+    for profile_id in ids:
+        snapshot_profile.delay(profile_id)
+    return len(ids)
+
+
+@shared_task(acks_late=True)
+def poll_comments_all() -> int:
+    ids = list(
+        Profile.objects.filter(credential__isnull=False, platform="instagram", webhooks_missing=True).values_list(
+            "pk", flat=True
+        )
+    )
+    for profile_id in ids:
+        poll_comments.delay(profile_id)
+    return len(ids)

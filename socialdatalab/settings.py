@@ -193,6 +193,9 @@ META_WEBHOOK_VERIFY_TOKEN = _required_in_production("META_WEBHOOK_VERIFY_TOKEN",
 META_HTTP_TIMEOUT = env.float("META_HTTP_TIMEOUT", default=20.0)
 META_HTTP_RETRIES = env.int("META_HTTP_RETRIES", default=3)
 META_HOURLY_CALL_BUDGET = env.int("META_HOURLY_CALL_BUDGET", default=200)
+# The budget's window and the pause when Meta rate-limits without a regain time (seconds).
+META_BUDGET_WINDOW_SECONDS = env.float("META_BUDGET_WINDOW_SECONDS", default=3600.0)
+META_RATE_LIMIT_PAUSE_SECONDS = env.float("META_RATE_LIMIT_PAUSE_SECONDS", default=600.0)
 META_FACEBOOK_SCOPES = env.list(
     "META_FACEBOOK_SCOPES",
     default=[
@@ -287,6 +290,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Separate request/response components, so clients and schemathesis see what is writable.
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- Logging: access tokens are redacted from every log line -----------------------------

@@ -1,0 +1,326 @@
+"""What each collection job does to one profile. Tasks (collector.tasks) wrap these with the
+per-profile lock, the rate governor, retries and the CollectionRun record."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import redis
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, F, Max, Q
+from django.utils import timezone
+
+from collector import pipeline
+from collector.models import (
+    Comment,
+    CommentSource,
+    Media,
+    MediaInsight,
+    MediaProductType,
+    Platform,
+    Profile,
+    ProfileSnapshot,
+)
+from meta import instagram
+from meta.client import GraphClient
+from meta.errors import MetaError
+
+# Age-decay insight refresh (issue 4): (bucket, youngest age, oldest age, refresh every).
+BUCKETS: list[tuple[str, timedelta, timedelta | None, timedelta]] = [
+    ("2d", timedelta(0), timedelta(days=2), timedelta(hours=1)),
+    ("14d", timedelta(days=2), timedelta(days=14), timedelta(hours=6)),
+    ("90d", timedelta(days=14), timedelta(days=90), timedelta(days=1)),
+    ("older", timedelta(days=90), None, timedelta(days=7)),
+]
+DEEP_PER_RUN = 50
+COMMENT_MEDIA_PER_RUN = 20
+_redis: redis.Redis | None = None
+
+
+def redis_client() -> redis.Redis:
+    global _redis
+    if _redis is None:
+        _redis = redis.Redis.from_url(settings.REDIS_URL)
+    return _redis
+
+
+@dataclass
+class Job:
+    profile: Profile
+    client: GraphClient
+    heartbeat: Callable[[], None] = lambda: None
+    upserted: int = 0
+    notes: dict[str, Any] = field(default_factory=dict)
+
+
+def refresh_profile(job: Job) -> None:
+    profile = job.profile
+    if profile.platform == Platform.FACEBOOK_PAGE:
+        body = job.client.get(profile.meta_id, {"fields": "id,name,username,about,link,followers_count,fan_count"})
+        profile.name = body.get("name", profile.name)
+        profile.followers_count = body.get("followers_count", body.get("fan_count"))
+    else:
+        body = instagram.get_profile(job.client, profile.meta_id)
+        profile.username = body.get("username", profile.username)
+        profile.name = body.get("name", profile.name)
+        profile.biography = body.get("biography", "")
+        profile.website = body.get("website", "")
+        profile.picture_url = body.get("profile_picture_url", profile.picture_url)
+        profile.account_type = body.get("account_type", profile.account_type)
+        profile.followers_count = body.get("followers_count")
+        profile.follows_count = body.get("follows_count")
+        profile.media_count = body.get("media_count")
+    profile.raw = body
+    profile.save()
+
+
+def _walk(job: Job, pages: Any, on_page: Callable[[dict[str, Any], pipeline.LoadResult], None]) -> set[str]:
+    """Load each page as it arrives; answers the ids seen (for deletion detection)."""
+    seen: set[str] = set()
+    for page in pages:
+        result = pipeline.run_page(job.profile, page)
+        job.upserted += result.upserted
+        seen.update(str(item["id"]) for item in page.get("data") or [])
+        on_page(page, result)
+        job.heartbeat()
+    return seen
+
+
+def _backfill_key(profile: Profile, what: str) -> str:
+    return f"collector:backfill:{profile.pk}:{what}"
+
+
+def backfill(job: Job) -> None:
+    """Every media with its page-safe insights, resumable: after a pause it continues from the
+    last page loaded. Media Meta no longer lists are marked deleted at the end."""
+    profile = job.profile
+    refresh_profile(job)
+    if profile.platform == Platform.FACEBOOK_PAGE:
+        return
+    store = redis_client()
+    after = store.get(_backfill_key(profile, "after"))
+    if after is None or profile.backfill_finished_at is not None or profile.backfill_started_at is None:
+        profile.backfill_started_at, profile.backfill_finished_at, profile.backfill_done = timezone.now(), None, 0
+        store.delete(_backfill_key(profile, "seen"), _backfill_key(profile, "after"))
+        after = None
+    profile.backfill_total = profile.media_count
+    profile.save(update_fields=["backfill_started_at", "backfill_finished_at", "backfill_done", "backfill_total"])
+
+    def on_page(page: dict[str, Any], result: pipeline.LoadResult) -> None:
+        ids = [str(item["id"]) for item in page.get("data") or []]
+        pipe = store.pipeline()
+        if ids:
+            pipe.sadd(_backfill_key(profile, "seen"), *ids)
+        cursor = instagram.page_cursor(page)
+        if cursor:
+            pipe.set(_backfill_key(profile, "after"), cursor, ex=7 * 86400)
+        pipe.expire(_backfill_key(profile, "seen"), 7 * 86400)
+        pipe.execute()
+        Profile.objects.filter(pk=profile.pk).update(backfill_done=F("backfill_done") + result.seen)
+
+    pages = instagram.media_pages(job.client, profile.meta_id, after=after.decode() if after else None)
+    _walk(job, pages, on_page)
+    collect_stories(job)
+    _mark_deleted_outside(profile, store, _backfill_key(profile, "seen"))
+    now = timezone.now()
+    profile.refresh_from_db()
+    profile.backfill_finished_at = now
+    profile.backfill_done = max(profile.backfill_done, profile.backfill_total or 0)
+    profile.media_cursor = _newest(profile)
+    profile.insights_refreshed = {name: now.isoformat() for name, *_ in BUCKETS}
+    profile.last_collected_at = now
+    profile.save()
+    store.delete(_backfill_key(profile, "seen"), _backfill_key(profile, "after"))
+
+
+def _newest(profile: Profile) -> datetime | None:
+    feed = Media.objects.filter(profile=profile, is_deleted=False).exclude(media_product_type=MediaProductType.STORY)
+    return feed.aggregate(newest=Max("timestamp"))["newest"]
+
+
+def _mark_deleted_outside(profile: Profile, store: redis.Redis, seen_key: str) -> None:
+    """Meta lists only the 10,000 newest media: beyond that, absence proves nothing."""
+    if (profile.media_count or 0) >= 10_000:
+        return
+    stored = list(
+        Media.objects.filter(profile=profile, is_deleted=False)
+        .exclude(media_product_type=MediaProductType.STORY)
+        .values_list("meta_id", flat=True)
+    )
+    flags = store.smismember(seen_key, stored) if stored else []
+    gone = [meta_id for meta_id, seen in zip(stored, flags, strict=True) if not seen]
+    if gone:
+        Media.objects.filter(profile=profile, meta_id__in=gone).update(is_deleted=True, updated_at=timezone.now())
+
+
+def sync(job: Job) -> None:
+    """New media since the cursor, then the insight windows whose age bucket is due."""
+    profile = job.profile
+    refresh_profile(job)
+    if profile.platform == Platform.FACEBOOK_PAGE:
+        return
+    since = profile.media_cursor
+    _walk(job, instagram.media_pages(job.client, profile.meta_id, since=since), lambda *_: None)
+    now = timezone.now()
+    refreshed = dict(profile.insights_refreshed or {})
+    for name, youngest, oldest, every in BUCKETS:
+        last = refreshed.get(name)
+        if last is not None and now - datetime.fromisoformat(last) < every:
+            continue
+        until = now - youngest
+        start = now - oldest if oldest is not None else None
+        window = Media.objects.filter(profile=profile, is_deleted=False, timestamp__lt=until).exclude(
+            media_product_type=MediaProductType.STORY
+        )
+        if start is not None:
+            window = window.filter(timestamp__gte=start)
+        if window.exists():
+            seen = _walk(
+                job, instagram.media_pages(job.client, profile.meta_id, since=start, until=until), lambda *_: None
+            )
+            window.exclude(meta_id__in=seen).update(is_deleted=True, updated_at=now)
+        refreshed[name] = now.isoformat()
+    profile.media_cursor = _newest(profile) or since
+    profile.insights_refreshed = refreshed
+    profile.last_collected_at = now
+    profile.save(update_fields=["media_cursor", "insights_refreshed", "last_collected_at", "updated_at"])
+
+
+def collect_stories(job: Job) -> None:
+    """Live stories and their insights, read hourly so nothing is lost at the 24 h expiry."""
+    profile = job.profile
+    if profile.platform == Platform.FACEBOOK_PAGE:
+        return
+    items = instagram.stories(job.client, profile.meta_id)
+    job.upserted += pipeline.load(profile, pipeline.transform(items)).upserted
+    job.notes["stories"] = len(items)
+
+
+def deep_insights(job: Job, limit: int = DEEP_PER_RUN) -> None:
+    """The metrics only one product type has, for the media that need them most: never read
+    first (newest first), then those whose age bucket says they are stale."""
+    profile = job.profile
+    now = timezone.now()
+    candidates = Media.objects.filter(
+        profile=profile, is_deleted=False, media_product_type__in=[MediaProductType.FEED, MediaProductType.REELS]
+    )
+    stale = Q(deep_insights_at__isnull=True)
+    for _name, youngest, oldest, every in BUCKETS:
+        age = Q(timestamp__lte=now - youngest) & (Q(timestamp__gt=now - oldest) if oldest else Q())
+        stale |= age & Q(deep_insights_at__lt=now - every)
+    chosen = list(
+        candidates.filter(stale)
+        .order_by(F("deep_insights_at").asc(nulls_first=True), "-timestamp")
+        .only("pk", "meta_id", "media_product_type", *pipeline.DENORMALISED)[:limit]
+    )
+    if not chosen:
+        return
+    results = instagram.media_insights(job.client, [(m.meta_id, m.media_product_type) for m in chosen])
+    captures = []
+    for media in chosen:
+        body = results.get(media.meta_id)
+        if body is None:
+            continue  # Meta did not finish this operation: it stays first in line
+        values = {} if isinstance(body, MetaError) else pipeline.metric_values(body)
+        values.pop("navigation_breakdown", None)
+        copied = {name: getattr(media, name) for name in pipeline.DENORMALISED}
+        raw = {"error": str(body)} if isinstance(body, MetaError) else body
+        captures.append(MediaInsight(media=media, captured_at=now, raw=raw, **(copied | values)))
+        media.deep_insights_at = now
+    with transaction.atomic():
+        MediaInsight.objects.bulk_create(captures, ignore_conflicts=True)
+        Media.objects.bulk_update([m for m in chosen if m.deep_insights_at == now], ["deep_insights_at"])
+    job.upserted += len(captures)
+
+
+def snapshot(job: Job) -> None:
+    """Today's ProfileSnapshot: counters and yesterday-to-now account insights."""
+    profile = job.profile
+    refresh_profile(job)
+    now = timezone.now()
+    values: dict[str, Any] = {
+        "followers_count": profile.followers_count,
+        "follows_count": profile.follows_count,
+        "media_count": profile.media_count,
+    }
+    if profile.platform == Platform.INSTAGRAM:
+        body = instagram.account_insights(job.client, profile.meta_id, now - timedelta(days=1), now)
+        for item in body.get("data") or []:
+            total = item.get("total_value") or {}
+            if item["name"] == "follows_and_unfollows":
+                split = {
+                    r["dimension_values"][0]: r["value"]
+                    for b in total.get("breakdowns") or []
+                    for r in b.get("results") or []
+                }
+                values["follows"], values["unfollows"] = split.get("FOLLOWER"), split.get("NON_FOLLOWER")
+            elif item["name"] in ("reach", "views", "accounts_engaged", "total_interactions"):
+                values[item["name"]] = total.get("value")
+        values["raw"] = body
+    ProfileSnapshot.objects.update_or_create(profile=profile, date=now.date(), defaults=values)
+    job.upserted += 1
+
+
+def poll_comments(job: Job, limit: int = COMMENT_MEDIA_PER_RUN) -> None:
+    """Comments of the media whose count on Meta exceeds what we hold (only for profiles whose
+    webhooks are missing: otherwise comments arrive by webhook)."""
+    profile = job.profile
+    lagging = (
+        Media.objects.filter(profile=profile, is_deleted=False, comments_count__gt=0)
+        .annotate(held=Count("comments", filter=Q(comments__is_deleted=False)))
+        .filter(comments_count__gt=F("held"))
+        .order_by("-timestamp")[:limit]
+    )
+    now = timezone.now()
+    for media in lagging:
+        for page in instagram.comment_pages(job.client, media.meta_id):
+            job.upserted += load_comments(profile, media, page.get("data") or [])
+            job.heartbeat()
+        Media.objects.filter(pk=media.pk).update(comments_polled_at=now)
+
+
+def load_comments(profile: Profile, media: Media, items: list[dict[str, Any]]) -> int:
+    """Upsert comments and their replies (parents first, so replies can point at them)."""
+    tops = [item for item in items if not item.get("parent_id")]
+    replies = [
+        {**reply, "parent_id": item["id"]} for item in items for reply in (item.get("replies") or {}).get("data", [])
+    ]
+    replies += [item for item in items if item.get("parent_id")]
+    written = 0
+    for batch in (tops, replies):
+        if not batch:
+            continue
+        parents = dict(
+            Comment.objects.filter(profile=profile, meta_id__in={c.get("parent_id") for c in batch}).values_list(
+                "meta_id", "pk"
+            )
+        )
+        rows = [
+            Comment(
+                profile=profile,
+                media=media,
+                parent_id=parents.get(c.get("parent_id")),
+                meta_id=str(c["id"]),
+                author_id=str((c.get("from") or {}).get("id", "")),
+                username=c.get("username") or (c.get("from") or {}).get("username", ""),
+                text=c.get("text") or "",
+                timestamp=datetime.strptime(c["timestamp"], pipeline.GRAPH_TIME),
+                like_count=c.get("like_count"),
+                hidden=bool(c.get("hidden")),
+                source=CommentSource.POLL,
+                raw={k: v for k, v in c.items() if k != "replies"},
+            )
+            for c in batch
+        ]
+        Comment.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["profile", "meta_id"],
+            update_fields=["text", "like_count", "hidden", "parent", "raw", "updated_at"],
+        )
+        written += len(rows)
+    return written

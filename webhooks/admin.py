@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import json
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from webhooks.dispatch import HANDLERS
+from webhooks.models import Conversation, EventStatus, Message, WebhookEvent
+from webhooks.tasks import enqueue, process_event
+
+
+class FieldFilter(admin.SimpleListFilter):
+    title = _("field")
+    parameter_name = "field"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        seen = set(HANDLERS)
+        for fields in WebhookEvent.objects.filter(status=EventStatus.UNHANDLED).values_list("fields", flat=True)[:500]:
+            seen.update(field for field in fields.split(",") if field)
+        return [(field, field) for field in sorted(seen)]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[WebhookEvent]) -> QuerySet[WebhookEvent]:
+        if self.value():
+            return queryset.filter(fields__contains=f",{self.value()},")
+        return queryset
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(admin.ModelAdmin):
+    list_display = ["received_at", "object", "fields", "status", "profile", "attempts", "processed_at"]
+    list_filter = ["status", FieldFilter, "object", "profile"]
+    list_select_related = ["profile"]
+    date_hierarchy = "received_at"
+    search_fields = ["body"]
+    show_full_result_count = False
+    actions = ["replay"]
+    readonly_fields = [
+        "received_at",
+        "object",
+        "fields",
+        "status",
+        "profile",
+        "attempts",
+        "swept_at",
+        "processed_at",
+        "error",
+        "pretty_report",
+        "pretty_body",
+    ]
+    exclude = ["body", "report"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description=_("report"))
+    def pretty_report(self, event: WebhookEvent) -> str:
+        return format_html("<pre>{}</pre>", json.dumps(event.report, indent=2, ensure_ascii=False))
+
+    @admin.display(description=_("raw body"))
+    def pretty_body(self, event: WebhookEvent) -> str:
+        try:
+            text = json.dumps(event.payload(), indent=2, ensure_ascii=False)
+        except ValueError:
+            text = event.body
+        return format_html("<pre>{}</pre>", text)
+
+    @admin.action(description=_("Replay: process the selected deliveries again"))
+    def replay(self, request: HttpRequest, queryset: QuerySet[WebhookEvent]) -> None:
+        ids = list(queryset.exclude(status=EventStatus.REJECTED).values_list("pk", flat=True))
+        WebhookEvent.objects.filter(pk__in=ids).update(status=EventStatus.RECEIVED, error="", swept_at=None)
+        queued = sum(enqueue(process_event, event_id) for event_id in ids)
+        self.message_user(
+            request,
+            ngettext("%(count)d delivery queued again.", "%(count)d deliveries queued again.", queued)
+            % {"count": queued},
+            messages.SUCCESS if queued == len(ids) else messages.WARNING,
+        )
+
+
+class MessageInline(admin.TabularInline):
+    model = Message
+    extra = 0
+    fields = ["sent_at", "is_echo", "text", "reaction", "edit_count", "is_deleted", "read_at"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Conversation)
+class ConversationAdmin(admin.ModelAdmin):
+    list_display = ["profile", "participant_id", "last_message_at", "last_read_at"]
+    list_filter = ["profile"]
+    search_fields = ["participant_id", "messages__text"]
+    inlines = [MessageInline]

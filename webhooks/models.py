@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from collector.models import Profile
+
+
+class EventStatus(models.TextChoices):
+    RECEIVED = "received", _("Received, not processed yet")
+    PROCESSED = "processed", _("Processed")
+    UNHANDLED = "unhandled", _("Processed, with fields we have no handler for")
+    FAILED = "failed", _("Failed")
+    REJECTED = "rejected", _("Rejected: not JSON")
+
+
+class WebhookEventQuerySet(models.QuerySet["WebhookEvent"]):
+    def due_for_sweep(self, received_before: datetime, not_swept_since: datetime) -> WebhookEventQuerySet:
+        """Stored but never processed (the broker may have been down), and not requeued lately."""
+        return self.filter(status=EventStatus.RECEIVED, received_at__lt=received_before).filter(
+            models.Q(swept_at__isnull=True) | models.Q(swept_at__lt=not_swept_since)
+        )
+
+
+class WebhookEvent(models.Model):
+    """One delivery from Meta exactly as it arrived, stored before anything else happens."""
+
+    received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    object = models.CharField(_("object"), max_length=32, blank=True)
+    # Comma-framed (",comments,mentions,") so the admin can filter by one field with a LIKE.
+    fields = models.CharField(_("fields"), max_length=500, blank=True)
+    body = models.TextField(_("body"))
+    status = models.CharField(_("status"), max_length=16, choices=EventStatus.choices, default=EventStatus.RECEIVED)
+    profile = models.ForeignKey(
+        Profile, null=True, blank=True, on_delete=models.SET_NULL, related_name="webhook_events"
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    swept_at = models.DateTimeField(_("requeued by the sweep"), null=True, blank=True)
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    objects = WebhookEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("webhook event")
+        verbose_name_plural = _("webhook events")
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["status", "received_at"], name="webhook_status_received")]
+
+    def __str__(self) -> str:
+        return f"{self.object or '?'} {self.field_list or ''} @ {self.received_at:%Y-%m-%d %H:%M:%S}"
+
+    @property
+    def field_list(self) -> list[str]:
+        return [field for field in self.fields.split(",") if field]
+
+    def payload(self) -> dict[str, Any]:
+        return json.loads(self.body)
+
+    @staticmethod
+    def frame_fields(names: set[str]) -> str:
+        return "," + ",".join(sorted(names)) + "," if names else ""
+
+
+class Conversation(models.Model):
+    """A direct-message thread between a profile and one person (their page- or IG-scoped id)."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="conversations")
+    participant_id = models.CharField(_("participant id"), max_length=64)
+    last_message_at = models.DateTimeField(_("last message"), null=True, blank=True)
+    last_read_at = models.DateTimeField(
+        _("read by them up to"), null=True, blank=True, help_text=_("Their latest read mark.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+        ordering = ["-last_message_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "participant_id"], name="one_conversation_per_participant")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile} ↔ {self.participant_id}"
+
+
+class Message(models.Model):
+    """One message; `is_echo` marks those the profile sent (Meta echoes them back)."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    mid = models.CharField(_("message id"), max_length=255)
+    is_echo = models.BooleanField(_("sent by the profile"), default=False)
+    text = models.TextField(_("text"), blank=True)
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    reply_to = models.CharField(_("reply to"), max_length=255, blank=True)
+    reaction = models.CharField(_("reaction"), max_length=32, blank=True)
+    edit_count = models.PositiveSmallIntegerField(_("edits"), default=0)
+    is_deleted = models.BooleanField(_("deleted"), default=False)
+    sent_at = models.DateTimeField(_("sent"))
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    raw = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["conversation", "sent_at"]
+        constraints = [models.UniqueConstraint(fields=["conversation", "mid"], name="one_message_per_mid")]
+
+    def __str__(self) -> str:
+        return f"{self.mid}: {self.text[:40]}"

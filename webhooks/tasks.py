@@ -1,0 +1,136 @@
+"""The webhooks queue: process stored deliveries, sweep up what the broker lost, fetch mentions."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+from typing import Any
+
+from celery import Task, shared_task
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from collector.models import Mention, Profile
+from meta.errors import MetaError, TokenInvalid
+from webhooks.dispatch import dispatch
+from webhooks.models import EventStatus, WebhookEvent
+
+logger = logging.getLogger(__name__)
+SWEEP_AFTER_SECONDS = 10
+SWEEP_BATCH = 5000
+SWEEP_REPEAT = timedelta(minutes=10)
+# After a failed publish, stop trying for a while: the sweep will queue what piles up, and
+# every request meanwhile is answered without waiting on a dead broker.
+BROKER_PAUSE_SECONDS = 5.0
+_broker_paused_until = 0.0
+MENTIONED_MEDIA_FIELDS = (
+    "id,caption,media_type,media_product_type,permalink,timestamp,username,like_count,comments_count"
+)
+MENTIONED_COMMENT_FIELDS = "id,text,timestamp,username,like_count,media{id,permalink}"
+
+
+def enqueue(task: Task, *args: Any) -> bool:
+    """Queue a task, or log and return False when the broker cannot take it."""
+    global _broker_paused_until
+    if time.monotonic() < _broker_paused_until:
+        return False
+    try:
+        task.apply_async(args, retry=False)
+    except Exception:  # the broker's failures come in many types (kombu, redis, socket)
+        _broker_paused_until = time.monotonic() + BROKER_PAUSE_SECONDS
+        logger.warning("broker unavailable: %s%s left for the sweep", task.name, args, exc_info=True)
+        return False
+    return True
+
+
+@shared_task(acks_late=True)
+def process_event(event_id: int) -> str:
+    """Handle one stored delivery; safe to run twice (the second run finds it processed)."""
+    try:
+        with transaction.atomic():
+            event = WebhookEvent.objects.select_for_update(skip_locked=True).filter(
+                pk=event_id, status__in=[EventStatus.RECEIVED, EventStatus.FAILED]
+            ).first()
+            if event is None:
+                return "skipped"
+            batch, profile = dispatch(event.payload())
+            now = timezone.now()
+            if batch.touched:
+                Profile.objects.filter(pk__in=batch.touched).update(last_webhook_at=now)
+            for mention_id in batch.mentions_to_fetch:
+                transaction.on_commit(lambda mention_id=mention_id: enqueue(fetch_mention, mention_id))
+            event.status = EventStatus.UNHANDLED if batch.unhandled else EventStatus.PROCESSED
+            event.profile = profile
+            event.report = batch.report()
+            event.processed_at = now
+            event.attempts += 1
+            event.error = ""
+            event.save(update_fields=["status", "profile", "report", "processed_at", "attempts", "error"])
+            for profile_id in batch.needs_sync:
+                transaction.on_commit(lambda profile_id=profile_id: queue_profile_sync(profile_id))
+    except Exception as exc:
+        logger.exception("webhook event %s failed", event_id)
+        WebhookEvent.objects.filter(pk=event_id).update(
+            status=EventStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], attempts=F("attempts") + 1
+        )
+        return "failed"
+    return event.status
+
+
+def queue_profile_sync(profile_id: int) -> None:
+    """A partial sync of a profile a webhook showed us something new about, at most once a minute."""
+    from collector import tasks as collector_tasks
+
+    if cache.add(f"webhooks:sync-queued:{profile_id}", 1, timeout=60):
+        enqueue(collector_tasks.sync_profile, profile_id)
+
+
+@shared_task
+def sweep_unprocessed() -> int:
+    """Queue deliveries stored while the broker was away (run every minute by beat).
+
+    Each is requeued at most once every ten minutes, so a worker that is merely behind does
+    not get its backlog doubled every minute.
+    """
+    now = timezone.now()
+    ids = list(
+        WebhookEvent.objects.due_for_sweep(now - timedelta(seconds=SWEEP_AFTER_SECONDS), now - SWEEP_REPEAT)
+        .order_by("received_at")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    queued = 0
+    for event_id in ids:
+        if not enqueue(process_event, event_id):
+            break
+        queued += 1
+    WebhookEvent.objects.filter(pk__in=ids[:queued]).update(swept_at=now)
+    if queued:
+        logger.info("sweep queued %s stored webhook deliveries", queued)
+    return queued
+
+
+@shared_task(acks_late=True)
+def fetch_mention(mention_id: int) -> None:
+    """What the profile was mentioned in, fetched with the profile's own credential."""
+    mention = Mention.objects.select_related("profile__credential").filter(pk=mention_id).first()
+    if mention is None or mention.profile.credential is None:
+        return
+    profile = mention.profile
+    credential = profile.credential
+    if mention.comment_id:
+        fields = f"mentioned_comment.comment_id({mention.comment_id}){{{MENTIONED_COMMENT_FIELDS}}}"
+    else:
+        fields = f"mentioned_media.media_id({mention.media_id}){{{MENTIONED_MEDIA_FIELDS}}}"
+    try:
+        result = credential.graph_client().get(profile.meta_id, {"fields": fields})
+    except TokenInvalid as exc:
+        credential.mark_needs_reconnect(str(exc))
+        return
+    except MetaError as exc:
+        logger.warning("mention %s could not be fetched: %s", mention_id, exc)
+        return
+    mention.raw = {**mention.raw, "fetched": result}
+    mention.save(update_fields=["raw"])

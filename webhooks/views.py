@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from collector.models import Comment, Profile
+from meta.signing import verify_signature
+from webhooks.changes import field_names
+from webhooks.models import EventStatus, WebhookEvent
+from webhooks.tasks import enqueue, process_event
+
+logger = logging.getLogger(__name__)
+MAX_BODY_BYTES = 5 * 1024 * 1024
+# Comments are returned again for this long after they change, so one committed late by a
+# slower worker is not skipped; the page drops the repeats by id.
+LIVE_OVERLAP = timedelta(seconds=5)
+LIVE_LIMIT = 100
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def meta_webhook(request: HttpRequest) -> HttpResponse:
+    """Meta's callback: the subscription handshake (GET) and signed deliveries (POST)."""
+    if request.method == "GET":
+        return handshake(request)
+    return receive(request)
+
+
+def handshake(request: HttpRequest) -> HttpResponse:
+    if (
+        request.GET.get("hub.mode") == "subscribe"
+        and request.GET.get("hub.verify_token") == settings.META_WEBHOOK_VERIFY_TOKEN
+        and request.GET.get("hub.challenge")
+    ):
+        return HttpResponse(request.GET["hub.challenge"], content_type="text/plain")
+    return HttpResponse(status=403)
+
+
+def receive(request: HttpRequest) -> HttpResponse:
+    """Store the delivery raw in one insert and answer at once; a task handles it after commit."""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > MAX_BODY_BYTES:
+        return HttpResponse(status=413)
+    # Read the stream ourselves: request.body would apply Django's 2.5 MB form limit.
+    body = request.read(MAX_BODY_BYTES + 1)
+    if len(body) > MAX_BODY_BYTES:
+        return HttpResponse(status=413)
+    secrets = (settings.META_APP_SECRET, settings.INSTAGRAM_APP_SECRET)
+    if not verify_signature(body, request.headers.get("X-Hub-Signature-256"), secrets):
+        return HttpResponse(status=403)
+    try:
+        payload = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        payload = None
+    valid = isinstance(payload, dict)
+    try:
+        event = WebhookEvent.objects.create(
+            object=str(payload.get("object") or "")[:32] if valid else "",
+            fields=WebhookEvent.frame_fields(field_names(payload))[:500],
+            body=body.decode("utf-8", errors="replace"),
+            status=EventStatus.RECEIVED if valid else EventStatus.REJECTED,
+        )
+    except DatabaseError:
+        logger.exception("webhook delivery not stored; Meta will retry it")
+        return HttpResponse(status=503)
+    if not valid:
+        return HttpResponse(status=400)
+    transaction.on_commit(lambda: enqueue(process_event, event.pk))
+    return HttpResponse(status=200)
+
+
+def _since(after: str) -> dict[str, object]:
+    """`after` is a comment id or an ISO time, as the previous answer's `cursor` gave it."""
+    if after.isdigit():
+        return {"pk__gt": int(after)}
+    moment = parse_datetime(after)
+    if moment is None:
+        return {}
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, UTC)
+    return {"updated_at__gt": moment}
+
+
+def _comment_json(comment: Comment) -> dict[str, object]:
+    return {
+        "id": comment.pk,
+        "meta_id": comment.meta_id,
+        "media_id": comment.media.meta_id,
+        "permalink": comment.media.permalink,
+        "parent_id": comment.parent.meta_id if comment.parent else None,
+        "username": comment.username,
+        "text": comment.text,
+        "timestamp": comment.timestamp.isoformat(),
+        "hidden": comment.hidden,
+        "deleted": comment.is_deleted,
+        "source": comment.source,
+    }
+
+
+@never_cache
+@login_required
+@require_GET
+def live_comments(request: HttpRequest, profile_id: int) -> JsonResponse:
+    """Comments of a profile that are new or changed since `after`, oldest first."""
+    profile = get_object_or_404(Profile.objects.for_user(request.user), pk=profile_id)
+    now: datetime = timezone.now()
+    comments = Comment.objects.filter(profile=profile).select_related("media", "parent")
+    after = request.GET.get("after", "")
+    if after:
+        rows = list(comments.filter(**_since(after)).order_by("updated_at", "pk")[:LIVE_LIMIT])
+    else:
+        rows = list(reversed(comments.order_by("-updated_at", "-pk")[:LIVE_LIMIT]))
+    # A full page means more are waiting: continue from the last one rather than from now.
+    cursor = rows[-1].updated_at if len(rows) == LIVE_LIMIT else now - LIVE_OVERLAP
+    return JsonResponse(
+        {
+            "comments": [_comment_json(comment) for comment in rows],
+            "cursor": cursor.isoformat(),
+            "webhooks_missing": profile.webhooks_missing,
+            "last_webhook_at": profile.last_webhook_at.isoformat() if profile.last_webhook_at else None,
+        }
+    )

@@ -1,4 +1,34 @@
-from django.urls import path  # noqa: F401 - routes are added as the app grows
+from django.urls import path
+
+from publishing import views
 
 app_name = "publishing"
-urlpatterns: list = []
+
+LIST = {"get": "list", "post": "create"}
+DETAIL = {"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"}
+
+# No trailing slashes: the paths are the contract's, exactly.
+urlpatterns = [
+    path(
+        "social-media/facebook/story/<str:dealer_id>", views.FacebookStoryViewSet.as_view(LIST), name="facebook-stories"
+    ),
+    path(
+        "social-media/facebook/story/<str:dealer_id>/<str:id>",
+        views.FacebookStoryViewSet.as_view(DETAIL),
+        name="facebook-story",
+    ),
+    path(
+        "social-media/instagram/story/<str:dealer_id>",
+        views.InstagramStoryViewSet.as_view(LIST),
+        name="instagram-stories",
+    ),
+    path(
+        "social-media/instagram/story/<str:dealer_id>/<str:id>",
+        views.InstagramStoryViewSet.as_view(DETAIL),
+        name="instagram-story",
+    ),
+    path("social-media/facebook/story", views.MissingDealerView.as_view()),
+    path("social-media/facebook/story/", views.MissingDealerView.as_view()),
+    path("social-media/instagram/story", views.MissingDealerView.as_view()),
+    path("social-media/instagram/story/", views.MissingDealerView.as_view()),
+]

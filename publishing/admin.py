@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from publishing.models import ApiClient, Story, StoryStatus
+
+
+@admin.register(Story)
+class StoryAdmin(admin.ModelAdmin):
+    list_display = ["id", "organization", "channel", "page_id", "asset_type", "status", "created_at", "published_at"]
+    list_filter = ["organization", "channel", "status", "asset_type", ("created_at", admin.DateFieldListFilter)]
+    list_select_related = ["organization"]
+    search_fields = ["page_id", "facebook_post_id", "organization__name"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "asset_id",
+        "facebook_post_id",
+        "story_url",
+        "published_at",
+        "error",
+        "claimed_at",
+        "publish_requested_at",
+        "user",
+    ]
+    actions = ["retry_publish"]
+
+    @admin.action(description=_("Retry publishing the selected stories"))
+    def retry_publish(self, request: HttpRequest, queryset: QuerySet[Story]) -> None:
+        count = 0
+        for story in queryset.exclude(status=StoryStatus.PUBLISHED):
+            story.requeue()
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d story queued for publishing.", "%(count)d stories queued for publishing.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(admin.ModelAdmin):
+    list_display = ["name", "client_id", "is_active", "created_at", "last_used_at"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "client_id"]
+    readonly_fields = ["client_id", "created_at", "last_used_at"]
+    actions = ["rotate_secret"]
+
+    def save_model(self, request: HttpRequest, obj: ApiClient, form: Any, change: bool) -> None:
+        secret = None if change else obj.set_new_secret()
+        super().save_model(request, obj, form, change)
+        if secret is not None:
+            self._show_secret_once(request, obj, secret)
+
+    @admin.action(description=_("Generate a new secret (the old one stops working)"))
+    def rotate_secret(self, request: HttpRequest, queryset: QuerySet[ApiClient]) -> None:
+        for client in queryset:
+            secret = client.set_new_secret()
+            client.save(update_fields=["secret_hash"])
+            self._show_secret_once(request, client, secret)
+
+    def _show_secret_once(self, request: HttpRequest, client: ApiClient, secret: str) -> None:
+        self.message_user(
+            request,
+            _("Client %(client_id)s secret: %(secret)s — copy it now, it is stored hashed and will not be shown again.")
+            % {"client_id": client.client_id, "secret": secret},
+            messages.WARNING,
+        )

@@ -1,0 +1,109 @@
+"""The Story API (contract seeds/003): /social-media/{facebook,instagram}/story/{dealer_id}[/{id}]."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import translation
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import exceptions, viewsets
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from accounts.models import Organization
+from publishing.authentication import ClientJWTAuthentication
+from publishing.models import Channel, Story
+from publishing.pagination import StoryPagination
+from publishing.permissions import CanManageDealer
+from publishing.schema import story_schemas
+from publishing.serializers import StorySerializer
+
+PG_BIGINT_MAX = 2**63 - 1
+MISSING_DEALER = "Parâmetro ID da Loja não encontrado"
+
+
+def parse_id(value: str | None) -> int | None:
+    """A path id as an int, or None when it cannot name a row (not digits, or past bigint)."""
+    if value is None or not value.isascii() or not value.isdigit():
+        return None
+    number = int(value)
+    return number if 0 < number <= PG_BIGINT_MAX else None
+
+
+class ContractAPIView(APIView):
+    """The contract's clients read DRF's messages in Brazilian Portuguese, whatever they send."""
+
+    authentication_classes = [ClientJWTAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        translation.activate("pt-br")
+        request.LANGUAGE_CODE = "pt-br"
+        super().initial(request, *args, **kwargs)
+
+
+class StoryViewSet(ContractAPIView, viewsets.ModelViewSet):
+    serializer_class = StorySerializer
+    pagination_class = StoryPagination
+    permission_classes = [IsAuthenticated, CanManageDealer]
+    lookup_url_kwarg = "id"
+    channel: str = Channel.FACEBOOK
+    dealer: Organization
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        self.dealer_pk = parse_id(kwargs.get("dealer_id"))
+        super().initial(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[Story]:
+        return Story.objects.filter(organization=self.dealer, channel=self.channel).select_related(
+            "organization", "user"
+        )
+
+    def get_object(self) -> Story:
+        # The contract's plain "Não encontrado.", not DRF's "No Story matches the given query."
+        if parse_id(self.kwargs.get("id")) is None:
+            raise exceptions.NotFound()
+        try:
+            return super().get_object()
+        except Http404:
+            raise exceptions.NotFound() from None
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        context["channel"] = self.channel
+        if hasattr(self, "dealer"):
+            context["dealer"] = self.dealer
+        return context
+
+    def perform_destroy(self, instance: Story) -> None:
+        name, storage = instance.asset.name, instance.asset.storage
+        instance.delete()
+        if name:
+            transaction.on_commit(lambda: storage.delete(name))
+
+
+@extend_schema_view(**{action: extend_schema(**spec) for action, spec in story_schemas("Facebook").items()})
+class FacebookStoryViewSet(StoryViewSet):
+    """Stories of the dealer's Facebook Pages."""
+
+    channel = Channel.FACEBOOK
+
+
+@extend_schema_view(**{action: extend_schema(**spec) for action, spec in story_schemas("Instagram").items()})
+class InstagramStoryViewSet(StoryViewSet):
+    """Stories of the Instagram professional accounts linked to the dealer's Facebook Pages."""
+
+    channel = Channel.INSTAGRAM
+
+
+@extend_schema(exclude=True)
+class MissingDealerView(ContractAPIView):
+    """`/social-media/facebook/story/` without a dealer: the contract's 400."""
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        raise exceptions.ParseError(MISSING_DEALER)

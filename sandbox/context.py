@@ -69,7 +69,7 @@ def token_from(req: Request, params: dict[str, str]) -> str | None:
     auth = req.headers.get("authorization", "")
     for scheme in ("Bearer ", "OAuth "):
         if auth.startswith(scheme):
-            return auth[len(scheme):].strip()
+            return auth[len(scheme) :].strip()
     return None
 
 

@@ -35,8 +35,15 @@ def _locked(state: State, req: Request, key: tuple[str, str], body: dict[str, An
         return html_response(dashboard(state))
     if key == ("GET", "/accounts"):
         accounts = [state.account_summary(a) for a in state.accounts.values()]
-        page = {"id": PAGE_ID, "username": None, "name": PAGE_NAME, "kind": "page",
-                "media_count": None, "page_id": PAGE_ID, "ig_user_id": state.accounts[1].id}
+        page = {
+            "id": PAGE_ID,
+            "username": None,
+            "name": PAGE_NAME,
+            "kind": "page",
+            "media_count": None,
+            "page_id": PAGE_ID,
+            "ig_user_id": state.accounts[1].id,
+        }
         return json_response([*accounts[:1], page, *accounts[1:]])
     if key == ("POST", "/accounts"):
         username = str(body.get("username") or "")
@@ -46,16 +53,25 @@ def _locked(state: State, req: Request, key: tuple[str, str], body: dict[str, An
         if not 0 <= media <= 10**7 - 1:
             return _error("media must be between 0 and 9999999")
         cpm = body.get("comments_per_media")
-        acct = state.add_account(username, media, body.get("seed"),
-                                 None if cpm is None else min(int(cpm), 999))
+        acct = state.add_account(username, media, body.get("seed"), None if cpm is None else min(int(cpm), 999))
         return json_response(state.account_summary(acct), 201)
     if key == ("POST", "/tokens"):
         return json_response(oauth.mint_for_control(state, body), 201)
     if key == ("GET", "/tokens"):
-        return json_response([{"access_token": t.token, "login": t.login, "type": t.type,
-                               "user_id": t.subject, "issued_at": int(t.issued_at),
-                               "expires_at": int(t.expires_at), "grant": t.grant_id}
-                              for t in state.tokens.values()])
+        return json_response(
+            [
+                {
+                    "access_token": t.token,
+                    "login": t.login,
+                    "type": t.type,
+                    "user_id": t.subject,
+                    "issued_at": int(t.issued_at),
+                    "expires_at": int(t.expires_at),
+                    "grant": t.grant_id,
+                }
+                for t in state.tokens.values()
+            ]
+        )
     if key == ("GET", "/calls"):
         return json_response(state.usage.snapshot(req.query.get("token")))
     if key == ("POST", "/calls/reset"):
@@ -79,8 +95,13 @@ def _locked(state: State, req: Request, key: tuple[str, str], body: dict[str, An
         parent = body.get("parent_id")
         if parent and state.comment(str(parent)) is None:
             return _error("unknown parent_id")
-        c = state.add_comment(media, str(body.get("text") or "Comentário de teste"),
-                              body.get("username"), None, str(parent) if parent else None)
+        c = state.add_comment(
+            media,
+            str(body.get("text") or "Comentário de teste"),
+            body.get("username"),
+            None,
+            str(parent) if parent else None,
+        )
         return json_response(c, 201)
     if key == ("GET", "/published"):
         return json_response(publishing.published_summary(state))
@@ -103,10 +124,14 @@ def _locked(state: State, req: Request, key: tuple[str, str], body: dict[str, An
 def dashboard(state: State) -> str:
     rows = "".join(
         f"<tr><td>{a.id}</td><td>@{html.escape(a.username)}</td><td>{html.escape(a.name)}</td>"
-        f"<td>{a.followers}</td><td>{state.feed_len(a)}</td></tr>" for a in state.accounts.values())
+        f"<td>{a.followers}</td><td>{state.feed_len(a)}</td></tr>"
+        for a in state.accounts.values()
+    )
     grants = "".join(
         f"<tr><td>{g.login}</td><td>{g.user_id}</td><td>{html.escape(', '.join(g.scopes))}</td>"
-        f"<td>{'revoked' if g.revoked else 'active'}</td></tr>" for g in state.grants.values())
+        f"<td>{'revoked' if g.revoked else 'active'}</td></tr>"
+        for g in state.grants.values()
+    )
     calls = html.escape(json.dumps(state.usage.snapshot()["by_endpoint"], indent=1))
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Meta sandbox</title><style>body{{font-family:sans-serif;margin:2rem}}

@@ -27,8 +27,17 @@ SEEDED = [
 ]
 
 COURSES = [
-    "Informática", "Edificações", "Eletrotécnica", "Mecânica", "Química", "Meio Ambiente",
-    "Administração", "Agropecuária", "Alimentos", "Logística", "Design de Interiores",
+    "Informática",
+    "Edificações",
+    "Eletrotécnica",
+    "Mecânica",
+    "Química",
+    "Meio Ambiente",
+    "Administração",
+    "Agropecuária",
+    "Alimentos",
+    "Logística",
+    "Design de Interiores",
 ]
 TEMPLATES = [
     "Estão abertas as inscrições do processo seletivo para os cursos técnicos! 📚 Confira o edital no nosso site.",
@@ -48,29 +57,69 @@ TEMPLATES = [
     "Seleção de bolsistas para projeto de pesquisa em {course}. Inscrições até sexta!",
 ]
 HASHTAGS = [
-    "#IFMA", "#EducaçãoProfissional", "#InstitutoFederal", "#Maranhão", "#EnsinoTécnico",
-    "#Ciência", "#Extensão", "#Pesquisa", "#EducaçãoPública", "#OrgulhoDeSerIF",
+    "#IFMA",
+    "#EducaçãoProfissional",
+    "#InstitutoFederal",
+    "#Maranhão",
+    "#EnsinoTécnico",
+    "#Ciência",
+    "#Extensão",
+    "#Pesquisa",
+    "#EducaçãoPública",
+    "#OrgulhoDeSerIF",
 ]
 FIRST = [
-    "ana", "joao", "maria", "pedro", "lucas", "juliana", "rafael", "camila", "gabriel",
-    "larissa", "mateus", "beatriz", "thiago", "fernanda", "diego", "leticia", "bruno", "vitoria",
+    "ana",
+    "joao",
+    "maria",
+    "pedro",
+    "lucas",
+    "juliana",
+    "rafael",
+    "camila",
+    "gabriel",
+    "larissa",
+    "mateus",
+    "beatriz",
+    "thiago",
+    "fernanda",
+    "diego",
+    "leticia",
+    "bruno",
+    "vitoria",
 ]
 LAST = ["souza", "silva", "costa", "pereira", "lima", "araujo", "ribeiro", "carvalho", "gomes"]
 COMMENTS = [
-    "Parabéns ao IFMA! 👏👏", "Quando abrem as inscrições?", "Que orgulho desse campus! 💚",
-    "Alguém sabe o horário da secretaria?", "Muito bom! Sucesso a todos.", "Saudades dessa época 😍",
-    "Onde encontro o edital?", "Esse curso é integrado ou subsequente?", "Incrível! 🔥",
-    "Meu filho estuda aí e adora!", "Vai ter transmissão ao vivo?", "Top demais!",
-    "Tem vagas para o noturno?", "Parabéns aos estudantes e professores!", "Que projeto lindo.",
+    "Parabéns ao IFMA! 👏👏",
+    "Quando abrem as inscrições?",
+    "Que orgulho desse campus! 💚",
+    "Alguém sabe o horário da secretaria?",
+    "Muito bom! Sucesso a todos.",
+    "Saudades dessa época 😍",
+    "Onde encontro o edital?",
+    "Esse curso é integrado ou subsequente?",
+    "Incrível! 🔥",
+    "Meu filho estuda aí e adora!",
+    "Vai ter transmissão ao vivo?",
+    "Top demais!",
+    "Tem vagas para o noturno?",
+    "Parabéns aos estudantes e professores!",
+    "Que projeto lindo.",
 ]
 REPLIES_OWNER = [
-    "Olá! As informações estão no portal do IFMA. 😉", "Obrigado pelo carinho! 💚",
-    "Oi! Chama a gente no direct que explicamos direitinho.", "Sim! Fique de olho no nosso perfil.",
+    "Olá! As informações estão no portal do IFMA. 😉",
+    "Obrigado pelo carinho! 💚",
+    "Oi! Chama a gente no direct que explicamos direitinho.",
+    "Sim! Fique de olho no nosso perfil.",
 ]
 REPLIES_OTHER = ["Verdade!", "Também quero saber.", "Concordo 👏", "Eu estudei lá, recomendo!"]
 
-FEED_KINDS = [("IMAGE", "FEED", 0.40), ("CAROUSEL_ALBUM", "FEED", 0.25),
-              ("VIDEO", "REELS", 0.28), ("VIDEO", "FEED", 0.07)]
+FEED_KINDS = [
+    ("IMAGE", "FEED", 0.40),
+    ("CAROUSEL_ALBUM", "FEED", 0.25),
+    ("VIDEO", "REELS", 0.28),
+    ("VIDEO", "FEED", 0.07),
+]
 
 
 @dataclass
@@ -107,16 +156,34 @@ def rng(*parts: object) -> random.Random:
     return random.Random(":".join(str(p) for p in parts))
 
 
-def make_account(no: int, username: str, name: str, city: str, media: int | None, seed: int,
-                 anchor: int, comments_per_media: int | None = None) -> Account:
+def make_account(
+    no: int,
+    username: str,
+    name: str,
+    city: str,
+    media: int | None,
+    seed: int,
+    anchor: int,
+    comments_per_media: int | None = None,
+) -> Account:
     r = rng(seed, no, "account")
     count = media if media is not None else r.randint(300, 1500)
     newest = 30 * 60 if no == 1 else r.randint(3, 30) * 3600
     return Account(
-        no=no, id=f"178414{no:011d}", app_scoped_id=f"{26000000000000000 + no * 7919}",
-        username=username, name=name, city=city, followers=r.randint(5000, 40000),
-        follows=r.randint(80, 600), generated=count, stories=r.randint(3, 5), seed=seed,
-        anchor=anchor, newest_offset=newest, comments_per_media=comments_per_media,
+        no=no,
+        id=f"178414{no:011d}",
+        app_scoped_id=f"{26000000000000000 + no * 7919}",
+        username=username,
+        name=name,
+        city=city,
+        followers=r.randint(5000, 40000),
+        follows=r.randint(80, 600),
+        generated=count,
+        stories=r.randint(3, 5),
+        seed=seed,
+        anchor=anchor,
+        newest_offset=newest,
+        comments_per_media=comments_per_media,
     )
 
 
@@ -125,6 +192,7 @@ def seeded_accounts(seed: int, anchor: int) -> list[Account]:
 
 
 # ---------------------------------------------------------------- ids
+
 
 def media_id(no: int, idx: int) -> str:
     return f"180{no:03d}{idx:012d}"
@@ -165,6 +233,7 @@ def shortcode(r: random.Random) -> str:
 
 # ---------------------------------------------------------------- media
 
+
 def media_age(acct: Account, idx: int) -> int:
     """Age in seconds (relative to the anchor) of feed media `idx`; strictly increasing."""
     jitter = rng(acct.seed, acct.no, "t", idx).random() * 0.8 if idx else 0.0
@@ -191,9 +260,13 @@ def _metrics(r: random.Random, followers: int, product: str) -> dict[str, int]:
         views = int(reach * r.uniform(1.2, 2.0))
     likes = int(reach * _lognormal(r, 0.07, 0.5))
     m = {
-        "reach": reach, "views": views, "likes": likes,
-        "saved": int(likes * r.uniform(0.03, 0.18)), "shares": int(likes * r.uniform(0.02, 0.12)),
-        "reposts": int(likes * r.uniform(0.0, 0.02)), "follows": int(reach * r.uniform(0.0, 0.004)),
+        "reach": reach,
+        "views": views,
+        "likes": likes,
+        "saved": int(likes * r.uniform(0.03, 0.18)),
+        "shares": int(likes * r.uniform(0.02, 0.12)),
+        "reposts": int(likes * r.uniform(0.0, 0.02)),
+        "follows": int(reach * r.uniform(0.0, 0.004)),
         "profile_visits": int(reach * r.uniform(0.005, 0.03)),
     }
     if product == "REELS":
@@ -242,10 +315,18 @@ def feed_media(acct: Account, idx: int) -> dict[str, Any]:
         for c in range(r.randint(2, 10)):
             children.append((child_id(acct.no, idx, c), "VIDEO" if r.random() < 0.2 else "IMAGE"))
     return {
-        "id": media_id(acct.no, idx), "account": acct.no, "index": idx, "source": "feed",
-        "media_type": media_type, "media_product_type": product,
-        "timestamp": media_timestamp(acct, idx), "caption": caption(r, acct),
-        "shortcode": shortcode(r), "metrics": m, "comment_plan": plan, "children": children,
+        "id": media_id(acct.no, idx),
+        "account": acct.no,
+        "index": idx,
+        "source": "feed",
+        "media_type": media_type,
+        "media_product_type": product,
+        "timestamp": media_timestamp(acct, idx),
+        "caption": caption(r, acct),
+        "shortcode": shortcode(r),
+        "metrics": m,
+        "comment_plan": plan,
+        "children": children,
         "is_shared_to_feed": product == "REELS" and r.random() < 0.8,
     }
 
@@ -259,10 +340,19 @@ def story(acct: Account, idx: int) -> dict[str, Any]:
     span = 23 * 3600 - 600
     age = 600 + int(span * (idx + r.random() * 0.8) / max(acct.stories, 1))
     return {
-        "id": story_id(acct.no, idx), "account": acct.no, "index": idx, "source": "story",
-        "media_type": "VIDEO" if r.random() < 0.4 else "IMAGE", "media_product_type": "STORY",
-        "timestamp": acct.anchor - age, "caption": None, "shortcode": shortcode(r), "metrics": m,
-        "comment_plan": [], "children": [], "is_shared_to_feed": False,
+        "id": story_id(acct.no, idx),
+        "account": acct.no,
+        "index": idx,
+        "source": "story",
+        "media_type": "VIDEO" if r.random() < 0.4 else "IMAGE",
+        "media_product_type": "STORY",
+        "timestamp": acct.anchor - age,
+        "caption": None,
+        "shortcode": shortcode(r),
+        "metrics": m,
+        "comment_plan": [],
+        "children": [],
+        "is_shared_to_feed": False,
     }
 
 
@@ -271,15 +361,26 @@ def child(acct: Account, idx: int, c: int) -> dict[str, Any] | None:
     for cid, mt in parent["children"]:
         if cid == child_id(acct.no, idx, c):
             return {
-                "id": cid, "account": acct.no, "index": idx, "source": "child", "media_type": mt,
-                "media_product_type": "FEED", "timestamp": parent["timestamp"], "caption": None,
-                "shortcode": shortcode(rng(acct.seed, acct.no, "ch", idx, c)), "metrics": {},
-                "comment_plan": [], "children": [], "is_shared_to_feed": False, "parent": parent["id"],
+                "id": cid,
+                "account": acct.no,
+                "index": idx,
+                "source": "child",
+                "media_type": mt,
+                "media_product_type": "FEED",
+                "timestamp": parent["timestamp"],
+                "caption": None,
+                "shortcode": shortcode(rng(acct.seed, acct.no, "ch", idx, c)),
+                "metrics": {},
+                "comment_plan": [],
+                "children": [],
+                "is_shared_to_feed": False,
+                "parent": parent["id"],
             }
     return None
 
 
 # ---------------------------------------------------------------- comments
+
 
 def commenter(r: random.Random) -> tuple[str, str]:
     username = f"{r.choice(FIRST)}{r.choice(['.', '_', ''])}{r.choice(LAST)}{r.choice(['', str(r.randint(1, 99))])}"
@@ -290,15 +391,25 @@ def generated_comments(acct: Account, media: dict[str, Any]) -> list[dict[str, A
     """All generated comments of a media item (top-level and replies), unsorted."""
     out: list[dict[str, Any]] = []
     idx, start = media["index"], media["timestamp"]
-    window = max(acct.anchor - start, 60)
+    window = max(min(acct.anchor - start, 21 * DAY), 60)
     for top, n_replies in enumerate(media["comment_plan"]):
         r = rng(acct.seed, acct.no, "cm", idx, top)
         ts = start + int(window * (1 - 0.8 ** (top + 1)) * r.uniform(0.5, 1.0))
         uid, uname = commenter(r)
         cid = comment_id(acct.no, idx, top, 0)
-        out.append({"id": cid, "text": r.choice(COMMENTS), "timestamp": ts, "from_id": uid,
-                    "username": uname, "like_count": int(r.paretovariate(1.5)) - 1,
-                    "parent_id": None, "media_id": media["id"], "hidden": False})
+        out.append(
+            {
+                "id": cid,
+                "text": r.choice(COMMENTS),
+                "timestamp": ts,
+                "from_id": uid,
+                "username": uname,
+                "like_count": int(r.paretovariate(1.5)) - 1,
+                "parent_id": None,
+                "media_id": media["id"],
+                "hidden": False,
+            }
+        )
         for rep in range(1, n_replies + 1):
             rr = rng(acct.seed, acct.no, "cr", idx, top, rep)
             if rr.random() < 0.5:
@@ -306,7 +417,17 @@ def generated_comments(acct: Account, media: dict[str, Any]) -> list[dict[str, A
             else:
                 (uid2, uname2), text = commenter(rr), rr.choice(REPLIES_OTHER)
             rts = min(ts + rep * rr.randint(60, 7200), acct.anchor - 1)
-            out.append({"id": comment_id(acct.no, idx, top, rep), "text": text, "timestamp": rts,
-                        "from_id": uid2, "username": uname2, "like_count": rr.randint(0, 3),
-                        "parent_id": cid, "media_id": media["id"], "hidden": False})
+            out.append(
+                {
+                    "id": comment_id(acct.no, idx, top, rep),
+                    "text": text,
+                    "timestamp": rts,
+                    "from_id": uid2,
+                    "username": uname2,
+                    "like_count": rr.randint(0, 3),
+                    "parent_id": cid,
+                    "media_id": media["id"],
+                    "hidden": False,
+                }
+            )
     return out

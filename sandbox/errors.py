@@ -87,6 +87,5 @@ def permission(scope: str) -> GraphError:
 def unsupported_metric(metric: str) -> GraphError:
     return GraphError(
         100,
-        f"(#100) The Media Insights API does not support the {metric} metric for this media "
-        "product type.",
+        f"(#100) The Media Insights API does not support the {metric} metric for this media product type.",
     )

@@ -14,11 +14,11 @@ RATE_MESSAGES = {
     32: "(#32) Page request limit reached",
     613: "(#613) Calls to this api have exceeded the rate limit.",
     80001: "(#80001) There have been too many calls to this Page account. Wait a bit and try "
-           "again. For more info, please refer to "
-           "https://developers.facebook.com/docs/graph-api/overview/rate-limiting.",
+    "again. For more info, please refer to "
+    "https://developers.facebook.com/docs/graph-api/overview/rate-limiting.",
     80002: "(#80002) There have been too many calls to this Instagram account. Wait a bit and "
-           "try again. For more info, please refer to "
-           "https://developers.facebook.com/docs/graph-api/overview/rate-limiting.",
+    "try again. For more info, please refer to "
+    "https://developers.facebook.com/docs/graph-api/overview/rate-limiting.",
 }
 MODES = {"expired", "revoked", "rate_limited", "server_error", "transient", "slow"}
 
@@ -36,21 +36,28 @@ class Rule:
     keys: set[str] = field(default_factory=set)
 
     def public(self) -> dict[str, Any]:
-        return {"id": self.id, "mode": self.mode, "token": self.token, "account": self.account,
-                "code": self.code, "regain_minutes": self.regain_minutes, "times": self.times,
-                "delay": self.delay}
+        return {
+            "id": self.id,
+            "mode": self.mode,
+            "token": self.token,
+            "account": self.account,
+            "code": self.code,
+            "regain_minutes": self.regain_minutes,
+            "times": self.times,
+            "delay": self.delay,
+        }
 
 
 def expired_error(expires_at: float | None = None) -> GraphError:
     when = time.strftime("%A, %d-%b-%y %H:%M:%S UTC", time.gmtime(expires_at or time.time() - 60))
     now = time.strftime("%A, %d-%b-%y %H:%M:%S UTC", time.gmtime())
-    return GraphError(190, f"Error validating access token: Session has expired on {when}. "
-                           f"The current time is {now}.", subcode=463)
+    return GraphError(
+        190, f"Error validating access token: Session has expired on {when}. The current time is {now}.", subcode=463
+    )
 
 
 def revoked_error(app_id: str) -> GraphError:
-    return GraphError(190, "Error validating access token: The user has not authorized "
-                           f"application {app_id}.")
+    return GraphError(190, f"Error validating access token: The user has not authorized application {app_id}.")
 
 
 def rule_error(rule: Rule, app_id: str) -> GraphError | None:
@@ -66,8 +73,7 @@ def rule_error(rule: Rule, app_id: str) -> GraphError | None:
     if rule.mode == "server_error":
         return GraphError(1, "An unknown error has occurred.", status=500, is_transient=True)
     if rule.mode == "transient":
-        return GraphError(2, "An unexpected error has occurred. Please retry your request later.",
-                          is_transient=True)
+        return GraphError(2, "An unexpected error has occurred. Please retry your request later.", is_transient=True)
     return None
 
 
@@ -80,10 +86,17 @@ class Failures:
         mode = spec.get("mode")
         if mode not in MODES:
             raise ValueError(f"mode must be one of {sorted(MODES)}")
-        rule = Rule(id=self.next_id, mode=mode, token=spec.get("token"),
-                    account=None if spec.get("account") is None else str(spec["account"]),
-                    code=spec.get("code"), regain_minutes=int(spec.get("regain_minutes", 15)),
-                    times=spec.get("times"), delay=float(spec.get("delay", 1.0)), keys=keys)
+        rule = Rule(
+            id=self.next_id,
+            mode=mode,
+            token=spec.get("token"),
+            account=None if spec.get("account") is None else str(spec["account"]),
+            code=spec.get("code"),
+            regain_minutes=int(spec.get("regain_minutes", 15)),
+            times=spec.get("times"),
+            delay=float(spec.get("delay", 1.0)),
+            keys=keys,
+        )
         self.next_id += 1
         self.rules.append(rule)
         return rule

@@ -30,8 +30,7 @@ class _Parser:
         self.pos = 0
 
     def error(self, what: str) -> GraphError:
-        return GraphError(2500, f"Syntax error \"{what}\" at character {self.pos}: {self.text}",
-                          type_="OAuthException")
+        return GraphError(2500, f'Syntax error "{what}" at character {self.pos}: {self.text}', type_="OAuthException")
 
     def peek(self) -> str:
         while self.pos < len(self.text) and self.text[self.pos] in " \t\n":
@@ -44,8 +43,8 @@ class _Parser:
         while self.pos < len(self.text) and (self.text[self.pos].isalnum() or self.text[self.pos] in "_-"):
             self.pos += 1
         if start == self.pos:
-            raise self.error(f"Expected field name instead of {self.text[self.pos:self.pos + 1]!r}")
-        return self.text[start:self.pos]
+            raise self.error(f"Expected field name instead of {self.text[self.pos : self.pos + 1]!r}")
+        return self.text[start : self.pos]
 
     def args(self) -> str:
         depth, start = 0, self.pos
@@ -57,9 +56,9 @@ class _Parser:
                 depth -= 1
                 if depth == 0:
                     self.pos += 1
-                    return self.text[start + 1:self.pos - 1].strip()
+                    return self.text[start + 1 : self.pos - 1].strip()
             self.pos += 1
-        raise self.error("Expected \")\"")
+        raise self.error('Expected ")"')
 
     def field_list(self, closing: str) -> list[Field]:
         out: list[Field] = []
@@ -71,13 +70,13 @@ class _Parser:
                 self.pos += 1
                 mod = self.name()
                 if self.peek() != "(":
-                    raise self.error("Expected \"(\"")
+                    raise self.error('Expected "("')
                 f.modifiers[mod] = self.args()
             if self.peek() == "{":
                 self.pos += 1
                 f.children = self.field_list("}")
                 if self.peek() != "}":
-                    raise self.error("Expected \"}\"")
+                    raise self.error('Expected "}"')
                 self.pos += 1
             out.append(f)
             ch = self.peek()

@@ -15,8 +15,7 @@ from .fields import parse
 from .state import State
 from .web import Request, Response, json_response
 
-NO_TOKEN_PATHS = {("debug_token",), ("oauth", "access_token"), ("access_token",),
-                  ("refresh_access_token",)}
+NO_TOKEN_PATHS = {("debug_token",), ("oauth", "access_token"), ("access_token",), ("refresh_access_token",)}
 
 
 def split(path: str) -> tuple[str, list[str]]:
@@ -71,8 +70,9 @@ def execute(state: State, req: Request) -> Response:
     with state.lock:
         business = ctx.business or default_business(ctx)
         state.usage.record(endpoint_of(state, req, parts), ctx.token_str, business[0] if business else None)
-        resp.headers.update(state.usage.headers(business[0] if business else None,
-                                                business[1] if business else "instagram", limited))
+        resp.headers.update(
+            state.usage.headers(business[0] if business else None, business[1] if business else "instagram", limited)
+        )
     return resp
 
 
@@ -86,6 +86,7 @@ def default_business(ctx: Ctx) -> tuple[str, str] | None:
 
 
 # ---------------------------------------------------------------- routing
+
 
 def route(ctx: Ctx) -> Any:
     parts, method = ctx.parts, ctx.req.method
@@ -148,8 +149,8 @@ def read(ctx: Ctx, kind: str, obj: Any, edge: str | None) -> Any:
         if edge == "insights":
             ctx.require_scope("instagram_business_manage_insights", "instagram_manage_insights")
             return insights.account_insights(
-                acct, ctx.params, st.now(),
-                lambda q: ctx.path_url(f"/{acct.id}/insights", q))
+                acct, ctx.params, st.now(), lambda q: ctx.path_url(f"/{acct.id}/insights", q)
+            )
         if edge == "content_publishing_limit":
             return publishing.publishing_limit(ctx, acct)
         if edge == "subscribed_apps" and kind == "ig_me":
@@ -160,6 +161,7 @@ def read(ctx: Ctx, kind: str, obj: Any, edge: str | None) -> Any:
         ctx.require_scope("", "pages_show_list")
         items = [render.page(ctx, f, with_token=True)]
         from .context import encode_cursor
+
         cur = encode_cursor(PAGE_ID)
         return {"data": items, "paging": {"cursors": {"before": cur, "after": cur}}}
     if kind == "page":
@@ -169,8 +171,9 @@ def read(ctx: Ctx, kind: str, obj: Any, edge: str | None) -> Any:
             return publishing.page_stories(ctx)
     if kind == "media":
         if edge == "children":
-            return render.media(ctx, obj, parse(f"children{{{ctx.params.get('fields', 'id')}}}")
-                                ).get("children", {"data": []})
+            return render.media(ctx, obj, parse(f"children{{{ctx.params.get('fields', 'id')}}}")).get(
+                "children", {"data": []}
+            )
         if edge == "comments":
             ctx.require_scope("instagram_business_manage_comments", "instagram_manage_comments")
             query = {k: v for k, v in ctx.params.items() if k != "access_token"}
@@ -192,6 +195,7 @@ def parse_one(name: str, inner: str | None) -> Any:
 
 
 # ---------------------------------------------------------------- writes
+
 
 def write(ctx: Ctx, kind: str, obj: Any, edge: str | None) -> Any:
     st, p = ctx.state, ctx.params
@@ -277,11 +281,11 @@ def subscribed_list(ctx: Ctx, obj_id: str) -> dict[str, Any]:
     if obj_id not in ctx.state.subscriptions:
         return {"data": []}
     app_id = INSTAGRAM_APP_ID if ctx.ig_host else META_APP_ID
-    return {"data": [{"id": app_id, "name": APP_NAME,
-                      "subscribed_fields": ctx.state.subscriptions[obj_id]}]}
+    return {"data": [{"id": app_id, "name": APP_NAME, "subscribed_fields": ctx.state.subscriptions[obj_id]}]}
 
 
 # ---------------------------------------------------------------- batch
+
 
 def batch(state: State, req: Request, version: str) -> Response:
     params = req.params()
@@ -300,8 +304,9 @@ def batch(state: State, req: Request, version: str) -> Response:
         if not isinstance(ops, list):
             raise GraphError(100, "(#100) The parameter batch must be a JSON array")
         if len(ops) > 50:
-            raise GraphError(1, "Too many requests in batch message. Maximum batch size is 50",
-                             type_="GraphBatchException")
+            raise GraphError(
+                1, "Too many requests in batch message. Maximum batch size is 50", type_="GraphBatchException"
+            )
     except GraphError as exc:
         return json_response(exc.body(), exc.status)
     include_headers = params.get("include_headers", "true") != "false"
@@ -318,8 +323,7 @@ def batch(state: State, req: Request, version: str) -> Response:
             query["access_token"] = top
         if version and not VERSION.match(path.split("/")[0]):
             path = f"{version}/{path}"
-        sub = Request(method=method, host=req.host, path="/" + path, query=query, headers={},
-                      base=req.base, form=form)
+        sub = Request(method=method, host=req.host, path="/" + path, query=query, headers={}, base=req.base, form=form)
         last = execute(state, sub)
         item: dict[str, Any] = {"code": last.status}
         if include_headers:

@@ -8,31 +8,93 @@ from typing import Any
 from . import data
 from .errors import GraphError, unsupported_metric
 
-DEAD_MEDIA = {"impressions", "plays", "video_views", "engagement", "clips_replays_count",
-              "ig_reels_aggregated_all_plays_count", "taps_forward", "taps_back", "exits"}
-FEED = {"views", "reach", "likes", "comments", "saved", "shares", "total_interactions",
-        "reposts", "follows", "profile_visits", "profile_activity", "facebook_views",
-        "total_likes", "total_comments", "total_views"}
-REELS = {"views", "reach", "likes", "comments", "saved", "shares", "total_interactions",
-         "reposts", "ig_reels_avg_watch_time", "ig_reels_video_view_total_time",
-         "reels_skip_rate", "crossposted_views", "facebook_views", "total_likes",
-         "total_comments", "total_views"}
-STORY = {"views", "reach", "shares", "total_interactions", "reposts", "follows",
-         "profile_visits", "profile_activity", "replies", "navigation", "facebook_views",
-         "total_views", "link_clicks"}
+DEAD_MEDIA = {
+    "impressions",
+    "plays",
+    "video_views",
+    "engagement",
+    "clips_replays_count",
+    "ig_reels_aggregated_all_plays_count",
+    "taps_forward",
+    "taps_back",
+    "exits",
+}
+FEED = {
+    "views",
+    "reach",
+    "likes",
+    "comments",
+    "saved",
+    "shares",
+    "total_interactions",
+    "reposts",
+    "follows",
+    "profile_visits",
+    "profile_activity",
+    "facebook_views",
+    "total_likes",
+    "total_comments",
+    "total_views",
+}
+REELS = {
+    "views",
+    "reach",
+    "likes",
+    "comments",
+    "saved",
+    "shares",
+    "total_interactions",
+    "reposts",
+    "ig_reels_avg_watch_time",
+    "ig_reels_video_view_total_time",
+    "reels_skip_rate",
+    "crossposted_views",
+    "facebook_views",
+    "total_likes",
+    "total_comments",
+    "total_views",
+}
+STORY = {
+    "views",
+    "reach",
+    "shares",
+    "total_interactions",
+    "reposts",
+    "follows",
+    "profile_visits",
+    "profile_activity",
+    "replies",
+    "navigation",
+    "facebook_views",
+    "total_views",
+    "link_clicks",
+}
 MATRIX = {"FEED": FEED, "REELS": REELS, "STORY": STORY}
 FB_ONLY = {"total_likes", "total_comments", "total_views", "link_clicks"}
 BREAKDOWNS = {"navigation": "story_navigation_action_type", "profile_activity": "action_type"}
 TITLES = {
-    "views": "Views", "reach": "Accounts reached", "likes": "Likes", "comments": "Comments",
-    "saved": "Saved", "shares": "Shares", "total_interactions": "Interactions",
-    "reposts": "Reposts", "follows": "Follows", "profile_visits": "Profile visits",
-    "profile_activity": "Profile activity", "replies": "Replies", "navigation": "Navigation",
+    "views": "Views",
+    "reach": "Accounts reached",
+    "likes": "Likes",
+    "comments": "Comments",
+    "saved": "Saved",
+    "shares": "Shares",
+    "total_interactions": "Interactions",
+    "reposts": "Reposts",
+    "follows": "Follows",
+    "profile_visits": "Profile visits",
+    "profile_activity": "Profile activity",
+    "replies": "Replies",
+    "navigation": "Navigation",
     "ig_reels_avg_watch_time": "Average watch time",
-    "ig_reels_video_view_total_time": "Total watch time", "reels_skip_rate": "Skip rate",
-    "accounts_engaged": "Accounts engaged", "saves": "Saves",
-    "follows_and_unfollows": "Follows and unfollows", "follower_count": "Follower count",
-    "profile_links_taps": "Profile links taps", "online_followers": "Online followers",
+    "ig_reels_video_view_total_time": "Total watch time",
+    "reels_skip_rate": "Skip rate",
+    "accounts_engaged": "Accounts engaged",
+    "saves": "Saves",
+    "follows_and_unfollows": "Follows and unfollows",
+    "follower_count": "Follower count",
+    "profile_links_taps": "Profile links taps",
+    "online_followers": "Online followers",
 }
 
 
@@ -42,16 +104,23 @@ def iso(ts: float) -> str:
 
 def _item(obj_id: str, name: str, period: str, **extra: Any) -> dict[str, Any]:
     title = TITLES.get(name, name.replace("_", " ").capitalize())
-    return {"name": name, "period": period, **extra, "title": title,
-            "description": f"{title} ({name}).", "id": f"{obj_id}/insights/{name}/{period}"}
+    return {
+        "name": name,
+        "period": period,
+        **extra,
+        "title": title,
+        "description": f"{title} ({name}).",
+        "id": f"{obj_id}/insights/{name}/{period}",
+    }
 
 
-def check_media_metrics(media: dict[str, Any], metrics: list[str], breakdown: str | None,
-                        fb_login: bool) -> None:
+def check_media_metrics(media: dict[str, Any], metrics: list[str], breakdown: str | None, fb_login: bool) -> None:
     """Raise Meta's error for the first metric this media cannot give."""
     if media["source"] == "child":
-        raise GraphError(100, "(#100) Media Insights are not supported for carousel children. "
-                              "Query the parent carousel album instead.")
+        raise GraphError(
+            100,
+            "(#100) Media Insights are not supported for carousel children. Query the parent carousel album instead.",
+        )
     if not metrics:
         raise GraphError(100, "(#100) The parameter metric is required")
     allowed = MATRIX[media["media_product_type"]]
@@ -61,14 +130,14 @@ def check_media_metrics(media: dict[str, Any], metrics: list[str], breakdown: st
         if name in FB_ONLY and not fb_login:
             raise unsupported_metric(name)
         if name in ("facebook_views", "crossposted_views"):
-            raise GraphError(100, f"(#100) The {name} metric is only available for media "
-                                  "shared to Facebook.")
+            raise GraphError(100, f"(#100) The {name} metric is only available for media shared to Facebook.")
         if breakdown and BREAKDOWNS.get(name) != breakdown:
             raise GraphError(1, "An unknown error has occurred.", is_transient=False)
 
 
-def media_insights(media: dict[str, Any], metrics: list[str], breakdown: str | None,
-                   fb_login: bool, comments: int, now: float) -> list[dict[str, Any]]:
+def media_insights(
+    media: dict[str, Any], metrics: list[str], breakdown: str | None, fb_login: bool, comments: int, now: float
+) -> list[dict[str, Any]]:
     check_media_metrics(media, metrics, breakdown, fb_login)
     m = media["metrics"]
     if media["media_product_type"] == "STORY" and m.get("reach", 0) < 5:
@@ -85,34 +154,58 @@ def media_insights(media: dict[str, Any], metrics: list[str], breakdown: str | N
     values["total_comments"] = comments
     values["total_views"] = int(m["views"] * 1.15)
     values["link_clicks"] = int(m["reach"] * 0.01)
-    nav = {"tap_forward": int(m["views"] * r.uniform(0.4, 0.7)),
-           "tap_back": int(m["views"] * r.uniform(0.02, 0.1)),
-           "tap_exit": int(m["views"] * r.uniform(0.05, 0.15)),
-           "swipe_forward": int(m["views"] * r.uniform(0.02, 0.08))}
+    nav = {
+        "tap_forward": int(m["views"] * r.uniform(0.4, 0.7)),
+        "tap_back": int(m["views"] * r.uniform(0.02, 0.1)),
+        "tap_exit": int(m["views"] * r.uniform(0.05, 0.15)),
+        "swipe_forward": int(m["views"] * r.uniform(0.02, 0.08)),
+    }
     values["navigation"] = sum(nav.values())
-    act = {"bio_link_clicked": m["profile_visits"] // 10, "call": 0, "direction": 0,
-           "email": m["profile_visits"] // 40, "other": m["profile_visits"] // 20, "text": 0}
+    act = {
+        "bio_link_clicked": m["profile_visits"] // 10,
+        "call": 0,
+        "direction": 0,
+        "email": m["profile_visits"] // 40,
+        "other": m["profile_visits"] // 20,
+        "text": 0,
+    }
     values["profile_activity"] = sum(act.values())
     out = []
     for name in metrics:
         extra: dict[str, Any] = {"values": [{"value": values.get(name, 0)}]}
         if breakdown:
             parts = nav if name == "navigation" else act
-            extra["total_value"] = {"value": values[name], "breakdowns": [{
-                "dimension_keys": [breakdown],
-                "results": [{"dimension_values": [k], "value": v} for k, v in parts.items()]}]}
+            extra["total_value"] = {
+                "value": values[name],
+                "breakdowns": [
+                    {
+                        "dimension_keys": [breakdown],
+                        "results": [{"dimension_values": [k], "value": v} for k, v in parts.items()],
+                    }
+                ],
+            }
         out.append(_item(media["id"], name, "lifetime", **extra))
     return out
 
 
 # ---------------------------------------------------------------- account insights
 
-ACCOUNT_TOTAL = {"reach", "views", "accounts_engaged", "total_interactions", "likes", "comments",
-                 "saves", "shares", "replies", "reposts", "follows_and_unfollows",
-                 "profile_links_taps"}
+ACCOUNT_TOTAL = {
+    "reach",
+    "views",
+    "accounts_engaged",
+    "total_interactions",
+    "likes",
+    "comments",
+    "saves",
+    "shares",
+    "replies",
+    "reposts",
+    "follows_and_unfollows",
+    "profile_links_taps",
+}
 ACCOUNT_SERIES = {"reach", "follower_count"}
-DEMOGRAPHICS = {"follower_demographics", "engaged_audience_demographics",
-                "reached_audience_demographics"}
+DEMOGRAPHICS = {"follower_demographics", "engaged_audience_demographics", "reached_audience_demographics"}
 ACCOUNT_ALL = sorted(ACCOUNT_TOTAL | ACCOUNT_SERIES | DEMOGRAPHICS | {"online_followers"})
 UNIQUE = {"reach", "accounts_engaged"}
 BREAKDOWN_VALUES = {
@@ -123,8 +216,7 @@ BREAKDOWN_VALUES = {
     "age": ["13-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+"],
     "gender": ["F", "M", "U"],
     "country": ["BR", "PT", "US"],
-    "city": ["São Luís, Maranhão", "Imperatriz, Maranhão", "Caxias, Maranhão",
-             "Teresina, Piauí", "Timon, Maranhão"],
+    "city": ["São Luís, Maranhão", "Imperatriz, Maranhão", "Caxias, Maranhão", "Teresina, Piauí", "Timon, Maranhão"],
 }
 
 
@@ -132,10 +224,17 @@ def _day_value(acct: data.Account, metric: str, day: int) -> int:
     r = data.rng(acct.seed, acct.no, "day", metric, day)
     reach = acct.followers * 0.12 * r.uniform(0.5, 1.6)
     base = {
-        "reach": reach, "views": reach * 1.9, "accounts_engaged": reach * 0.06,
-        "likes": reach * 0.05, "comments": reach * 0.004, "saves": reach * 0.005,
-        "shares": reach * 0.004, "replies": reach * 0.001, "reposts": reach * 0.0005,
-        "follows_and_unfollows": acct.followers * 0.002, "follower_count": acct.followers * 0.0015,
+        "reach": reach,
+        "views": reach * 1.9,
+        "accounts_engaged": reach * 0.06,
+        "likes": reach * 0.05,
+        "comments": reach * 0.004,
+        "saves": reach * 0.005,
+        "shares": reach * 0.004,
+        "replies": reach * 0.001,
+        "reposts": reach * 0.0005,
+        "follows_and_unfollows": acct.followers * 0.002,
+        "follower_count": acct.followers * 0.0015,
         "profile_links_taps": reach * 0.003,
     }
     if metric == "total_interactions":
@@ -152,31 +251,32 @@ def _split(total: int, keys: list[str], seed: str) -> list[dict[str, Any]]:
     return [{"dimension_values": [k], "value": v} for k, v in zip(keys, vals, strict=True)]
 
 
-def account_insights(acct: data.Account, params: dict[str, str], now: float,
-                     url: Any) -> dict[str, Any]:
+def account_insights(acct: data.Account, params: dict[str, str], now: float, url: Any) -> dict[str, Any]:
     names = [m.strip() for m in params.get("metric", "").split(",") if m.strip()]
     if not names:
         raise GraphError(100, "(#100) The parameter metric is required")
     for i, name in enumerate(names):
         if name not in ACCOUNT_ALL:
-            raise GraphError(100, f"(#100) metric[{i}] must be one of the following values: "
-                                  + ", ".join(ACCOUNT_ALL))
+            raise GraphError(100, f"(#100) metric[{i}] must be one of the following values: " + ", ".join(ACCOUNT_ALL))
     period = params.get("period", "day")
     metric_type = params.get("metric_type")
     breakdown = params.get("breakdown")
-    needs_total = [n for n in names if n not in ACCOUNT_SERIES and n not in DEMOGRAPHICS
-                   and n != "online_followers"]
+    needs_total = [n for n in names if n not in ACCOUNT_SERIES and n not in DEMOGRAPHICS and n != "online_followers"]
     if needs_total and metric_type != "total_value":
-        raise GraphError(100, f"(#100) The following metrics ({', '.join(needs_total)}) should "
-                              "be specified with parameter metric_type=total_value")
+        raise GraphError(
+            100,
+            f"(#100) The following metrics ({', '.join(needs_total)}) should "
+            "be specified with parameter metric_type=total_value",
+        )
     if metric_type == "total_value" and "follower_count" in names:
-        raise GraphError(100, "(#100) The following metrics (follower_count) should be "
-                              "specified with parameter metric_type=time_series")
+        raise GraphError(
+            100,
+            "(#100) The following metrics (follower_count) should be specified with parameter metric_type=time_series",
+        )
     until = int(params.get("until") or now)
     since = int(params.get("since") or until - 86400)
     if until - since > 30 * 86400:
-        raise GraphError(100, "(#100) There cannot be more than 30 days (2592000 s) between "
-                              "since and until")
+        raise GraphError(100, "(#100) There cannot be more than 30 days (2592000 s) between since and until")
     if since > until:
         raise GraphError(100, "(#100) since must be before until")
     day0, day1 = (since - 7 * 3600) // 86400, max((until - 7 * 3600 - 1) // 86400, 0)
@@ -195,30 +295,34 @@ def account_insights(acct: data.Account, params: dict[str, str], now: float,
                 keys = BREAKDOWN_VALUES.get(breakdown)
                 if keys is None:
                     raise GraphError(100, f"(#100) Invalid breakdown {breakdown} for {name}")
-                tv["breakdowns"] = [{"dimension_keys": [breakdown],
-                                     "results": _split(total, keys, f"{acct.id}{name}{since}")}]
+                tv["breakdowns"] = [
+                    {"dimension_keys": [breakdown], "results": _split(total, keys, f"{acct.id}{name}{since}")}
+                ]
             out.append(_item(acct.id, name, period, total_value=tv))
         else:
-            values = [{"value": _day_value(acct, name, d),
-                       "end_time": iso((d + 1) * 86400 + 7 * 3600)} for d in days]
+            values = [{"value": _day_value(acct, name, d), "end_time": iso((d + 1) * 86400 + 7 * 3600)} for d in days]
             out.append(_item(acct.id, name, period, values=values))
     span = until - since
     base = {k: v for k, v in params.items() if k not in ("since", "until")}
-    return {"data": out, "paging": {
-        "previous": url(dict(base, since=str(since - span), until=str(since))),
-        "next": url(dict(base, since=str(until), until=str(until + span)))}}
+    return {
+        "data": out,
+        "paging": {
+            "previous": url(dict(base, since=str(since - span), until=str(since))),
+            "next": url(dict(base, since=str(until), until=str(until + span))),
+        },
+    }
 
 
-def _lifetime(acct: data.Account, name: str, breakdown: str | None, params: dict[str, str],
-              now: float) -> dict[str, Any]:
+def _lifetime(
+    acct: data.Account, name: str, breakdown: str | None, params: dict[str, str], now: float
+) -> dict[str, Any]:
     if name == "online_followers":
         r = data.rng(acct.id, "online")
         hours = {str(h): int(acct.followers * 0.05 * r.uniform(0.2, 1.0)) for h in range(24)}
         return _item(acct.id, name, "lifetime", values=[{"value": hours, "end_time": iso(now)}])
     timeframe = params.get("timeframe")
     if timeframe not in ("this_week", "this_month"):
-        raise GraphError(100, "(#100) Demographic metrics require timeframe=this_week or "
-                              "timeframe=this_month")
+        raise GraphError(100, "(#100) Demographic metrics require timeframe=this_week or timeframe=this_month")
     total = int(acct.followers * (1.0 if name == "follower_demographics" else 0.3))
     tv: dict[str, Any] = {"value": total}
     if breakdown:

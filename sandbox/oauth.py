@@ -30,9 +30,15 @@ CODE_TTL = 3600
 IG_SHORT = 3600
 FB_SHORT = 7199
 LONG_EXPIRES_IN = 5183944
-KNOWN_FB_SCOPES = set(FB_SCOPES) | {"public_profile", "email", "pages_manage_engagement",
-                                    "pages_read_user_content", "ads_read", "ads_management",
-                                    "pages_messaging"}
+KNOWN_FB_SCOPES = set(FB_SCOPES) | {
+    "public_profile",
+    "email",
+    "pages_manage_engagement",
+    "pages_read_user_content",
+    "ads_read",
+    "ads_management",
+    "pages_messaging",
+}
 SCOPE_TEXT = {
     "instagram_business_basic": "Acessar informações do perfil e mídia",
     "instagram_business_manage_insights": "Acessar insights do perfil e das publicações",
@@ -43,6 +49,7 @@ SCOPE_TEXT = {
 
 
 # ---------------------------------------------------------------- consent pages
+
 
 def _page(title: str, body: str) -> str:
     return f"""<!doctype html>
@@ -62,8 +69,9 @@ def consent(state: State, req: Request, login: str) -> Response:
     p = req.params()
     app_id = INSTAGRAM_APP_ID if login == "instagram" else META_APP_ID
     if p.get("client_id") != app_id:
-        return _error_page("Invalid platform app" if login == "instagram" else
-                           "Invalid App ID: the client_id is not a valid app ID.")
+        return _error_page(
+            "Invalid platform app" if login == "instagram" else "Invalid App ID: the client_id is not a valid app ID."
+        )
     if not p.get("redirect_uri", "").startswith(("http://", "https://")):
         return _error_page("Invalid redirect_uri: a valid redirect_uri is required.")
     if login == "instagram" and p.get("response_type") != "code":
@@ -87,23 +95,32 @@ def consent(state: State, req: Request, login: str) -> Response:
         return _decide(state, p, login, scopes)
     with state.lock:
         accounts = list(state.accounts.values())
-    hidden = "".join(f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
-                     for k, v in p.items() if k not in ("account", "decision", "granted", "_form"))
+    hidden = "".join(
+        f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
+        for k, v in p.items()
+        if k not in ("account", "decision", "granted", "_form")
+    )
     hidden += '<input type="hidden" name="_form" value="1">'
     perms = "".join(
         f'<li><label><input type="checkbox" name="granted" value="{s}" checked> '
-        f'{html.escape(SCOPE_TEXT.get(s, s))} <code>{s}</code></label></li>' for s in scopes)
+        f"{html.escape(SCOPE_TEXT.get(s, s))} <code>{s}</code></label></li>"
+        for s in scopes
+    )
     if login == "instagram":
         title = f"{APP_NAME} quer acessar sua conta do Instagram"
         choices = "".join(
             f'<li><label><input type="radio" name="account" value="{a.id}"'
-            f'{" checked" if i == 0 else ""}> @{html.escape(a.username)} '
-            f'({html.escape(a.name)})</label></li>' for i, a in enumerate(accounts))
+            f"{' checked' if i == 0 else ''}> @{html.escape(a.username)} "
+            f"({html.escape(a.name)})</label></li>"
+            for i, a in enumerate(accounts)
+        )
     else:
         title = f"{APP_NAME} quer acessar sua conta do Facebook"
-        choices = (f'<li><label><input type="radio" name="account" value="{FB_USER_ID}" checked> '
-                   f'{html.escape(FB_USER_NAME)}</label> — Página: {html.escape(PAGE_NAME)}, '
-                   f'Instagram: @{html.escape(accounts[0].username)}</li>')
+        choices = (
+            f'<li><label><input type="radio" name="account" value="{FB_USER_ID}" checked> '
+            f"{html.escape(FB_USER_NAME)}</label> — Página: {html.escape(PAGE_NAME)}, "
+            f"Instagram: @{html.escape(accounts[0].username)}</li>"
+        )
     body = f"""<h1>{html.escape(title)}</h1>
 <form method="post">{hidden}
 <fieldset><legend>Conta</legend><ul id="accounts">{choices}</ul></fieldset>
@@ -123,14 +140,21 @@ def _decide(state: State, p: dict[str, str], login: str, scopes: list[str]) -> R
     uri, fragment = p["redirect_uri"], "#_" if login == "instagram" else "#_=_"
     if p.get("decision") != "allow":
         if login == "instagram":
-            err = {"error": "access_denied", "error_reason": "user_denied",
-                   "error_description": "The user denied your request"}
+            err = {
+                "error": "access_denied",
+                "error_reason": "user_denied",
+                "error_description": "The user denied your request",
+            }
             if p.get("state"):
                 err["state"] = p["state"]
         else:
-            err = {"error": "access_denied", "error_code": "200",
-                   "error_description": "Permissions error", "error_reason": "user_denied",
-                   "state": p.get("state", "")}
+            err = {
+                "error": "access_denied",
+                "error_code": "200",
+                "error_description": "Permissions error",
+                "error_reason": "user_denied",
+                "state": p.get("state", ""),
+            }
         return redirect(_append(uri, err, fragment))
     granted = scopes
     with state.lock:
@@ -138,8 +162,14 @@ def _decide(state: State, p: dict[str, str], login: str, scopes: list[str]) -> R
         if acct is None:
             acct = state.accounts[1]
         code = "AQ" + secrets.token_urlsafe(96)
-        state.codes[code] = {"login": login, "account": acct.no, "scopes": granted,
-                             "redirect_uri": uri, "created": state.now(), "used": False}
+        state.codes[code] = {
+            "login": login,
+            "account": acct.no,
+            "scopes": granted,
+            "redirect_uri": uri,
+            "created": state.now(),
+            "used": False,
+        }
     out = {"code": code}
     if p.get("state"):
         out["state"] = p["state"]
@@ -163,6 +193,7 @@ def _take_code(state: State, code: str | None, login: str, redirect_uri: str | N
 
 # ---------------------------------------------------------------- Instagram Login
 
+
 def ig_code_exchange(state: State, req: Request) -> Response:
     p = req.params()
     try:
@@ -178,9 +209,11 @@ def ig_code_exchange(state: State, req: Request) -> Response:
             try:
                 entry = _take_code(state, p.get("code"), "instagram", p.get("redirect_uri"))
             except ValueError as exc:
-                raise OAuthError("Error validating verification code. Please make sure your "
-                                 "redirect_uri is identical to the one you used in the OAuth "
-                                 "dialog request") from exc
+                raise OAuthError(
+                    "Error validating verification code. Please make sure your "
+                    "redirect_uri is identical to the one you used in the OAuth "
+                    "dialog request"
+                ) from exc
             except (KeyError, LookupError, TimeoutError) as exc:
                 raise OAuthError("Matching code was not found or was already used") from exc
             acct = state.accounts[entry["account"]]
@@ -191,10 +224,8 @@ def ig_code_exchange(state: State, req: Request) -> Response:
         return json_response(exc.body(), 400)
     perms = ",".join(grant.scopes)
     if shape == "wrapped":
-        return json_response({"data": [{"access_token": tok.token, "user_id": grant.user_id,
-                                        "permissions": perms}]})
-    return json_response({"access_token": tok.token, "user_id": int(grant.user_id),
-                          "permissions": perms})
+        return json_response({"data": [{"access_token": tok.token, "user_id": grant.user_id, "permissions": perms}]})
+    return json_response({"access_token": tok.token, "user_id": int(grant.user_id), "permissions": perms})
 
 
 def _check_token(ctx: Ctx) -> Token:
@@ -212,8 +243,11 @@ def _check_token(ctx: Ctx) -> Token:
 
 
 def _long_answer(tok: Token, now: float) -> dict[str, Any]:
-    return {"access_token": tok.token, "token_type": "bearer",
-            "expires_in": int(tok.expires_at - now) if tok.expires_at else LONG_EXPIRES_IN}
+    return {
+        "access_token": tok.token,
+        "token_type": "bearer",
+        "expires_in": int(tok.expires_at - now) if tok.expires_at else LONG_EXPIRES_IN,
+    }
 
 
 def ig_exchange(ctx: Ctx) -> dict[str, Any]:
@@ -233,8 +267,9 @@ def ig_refresh(ctx: Ctx) -> dict[str, Any]:
         raise GraphError(100, "Unsupported grant_type. Use ig_refresh_token.")
     tok = _check_token(ctx)
     if st.now() - tok.issued_at < 86400:
-        raise GraphError(100, "(#100) The access token can only be refreshed when it is at "
-                              "least 24 hours old.", subcode=None)
+        raise GraphError(
+            100, "(#100) The access token can only be refreshed when it is at least 24 hours old.", subcode=None
+        )
     if not tok.long_lived:
         raise GraphError(100, "(#100) Only long-lived access tokens can be refreshed.")
     new = st.mint(st.grants[tok.grant_id], LONG_EXPIRES_IN)
@@ -242,6 +277,7 @@ def ig_refresh(ctx: Ctx) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- Facebook Login
+
 
 def fb_access_token(ctx: Ctx) -> dict[str, Any]:
     p, st = ctx.params, ctx.state
@@ -275,9 +311,13 @@ def fb_access_token(ctx: Ctx) -> dict[str, Any]:
     except TimeoutError as exc:
         raise GraphError(100, "This authorization code has expired.", subcode=36007) from exc
     except ValueError as exc:
-        raise GraphError(100, "Error validating verification code. Please make sure your "
-                              "redirect_uri is identical to the one you used in the OAuth "
-                              "dialog request", subcode=36008) from exc
+        raise GraphError(
+            100,
+            "Error validating verification code. Please make sure your "
+            "redirect_uri is identical to the one you used in the OAuth "
+            "dialog request",
+            subcode=36008,
+        ) from exc
     grant = st.new_grant("facebook", st.accounts[entry["account"]], entry["scopes"])
     tok = st.mint(grant, FB_SHORT)
     return _long_answer(tok, st.now())
@@ -285,42 +325,59 @@ def fb_access_token(ctx: Ctx) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- debug_token, permissions
 
+
 def debug_token(ctx: Ctx) -> dict[str, Any]:
     st, p = ctx.state, ctx.params
     caller = token_from(ctx.req, p)
     caller_tok = st.tokens.get(caller or "")
-    if not caller or not (is_app_token(caller) or (
-            caller_tok and validate(st, caller_tok, ctx.host, st.now()) is None)):
-        raise GraphError(100, "(#100) You must provide an app access token, or a user access "
-                              "token that is an owner or developer of the app")
+    if not caller or not (
+        is_app_token(caller) or (caller_tok and validate(st, caller_tok, ctx.host, st.now()) is None)
+    ):
+        raise GraphError(
+            100,
+            "(#100) You must provide an app access token, or a user access "
+            "token that is an owner or developer of the app",
+        )
     value = p.get("input_token")
     if not value:
         raise missing_param("input_token")
     tok = st.tokens.get(value)
     if tok is None:
-        return {"data": {"error": {"code": 190, "message": "Invalid OAuth access token - Cannot "
-                                   "parse access token"}, "is_valid": False, "scopes": []}}
+        return {
+            "data": {
+                "error": {"code": 190, "message": "Invalid OAuth access token - Cannot parse access token"},
+                "is_valid": False,
+                "scopes": [],
+            }
+        }
     grant = st.grants[tok.grant_id]
     acct = st.accounts[tok.account_no]
     d: dict[str, Any] = {
         "app_id": INSTAGRAM_APP_ID if tok.login == "instagram" else META_APP_ID,
-        "type": tok.type, "application": APP_NAME,
+        "type": tok.type,
+        "application": APP_NAME,
         "data_access_expires_at": int(tok.issued_at + 90 * 86400),
-        "expires_at": int(tok.expires_at), "is_valid": True, "issued_at": int(tok.issued_at),
+        "expires_at": int(tok.expires_at),
+        "is_valid": True,
+        "issued_at": int(tok.issued_at),
         "scopes": list(tok.scopes),
-        "granular_scopes": [{"scope": s, "target_ids": [PAGE_ID] if s.startswith("pages_")
-                             else [acct.id]} for s in tok.scopes
-                            if s.startswith(("pages_", "instagram_"))],
+        "granular_scopes": [
+            {"scope": s, "target_ids": [PAGE_ID] if s.startswith("pages_") else [acct.id]}
+            for s in tok.scopes
+            if s.startswith(("pages_", "instagram_"))
+        ],
         "user_id": FB_USER_ID if tok.login == "facebook" else tok.subject,
     }
     if tok.type == "PAGE":
         d["profile_id"] = PAGE_ID
-    err = validate(st, tok, "graph.instagram.com" if tok.login == "instagram" else
-                   "graph.facebook.com", st.now())
+    err = validate(st, tok, "graph.instagram.com" if tok.login == "instagram" else "graph.facebook.com", st.now())
     if err:
         d["is_valid"] = False
-        d["error"] = {"code": err.code, "message": err.message,
-                      "subcode": err.subcode if err.subcode else (458 if grant.revoked else 467)}
+        d["error"] = {
+            "code": err.code,
+            "message": err.message,
+            "subcode": err.subcode if err.subcode else (458 if grant.revoked else 467),
+        }
     return {"data": d}
 
 
@@ -349,9 +406,14 @@ def mint_for_control(state: State, spec: dict[str, Any]) -> dict[str, Any]:
     tok = state.mint(grant, days * 86400 if days else -1, issued_at=issued)
     if days == 0:
         tok.expires_at = issued
-    out = {"access_token": tok.token, "user_id": grant.user_id,
-           "expires_at": int(tok.expires_at), "issued_at": int(tok.issued_at),
-           "ig_user_id": acct.id, "scopes": grant.scopes}
+    out = {
+        "access_token": tok.token,
+        "user_id": grant.user_id,
+        "expires_at": int(tok.expires_at),
+        "issued_at": int(tok.issued_at),
+        "ig_user_id": acct.id,
+        "scopes": grant.scopes,
+    }
     if login == "facebook":
         out["page_id"] = PAGE_ID
         out["page_access_token"] = state.page_token(tok).token

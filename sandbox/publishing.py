@@ -28,10 +28,13 @@ def _publish_scope(ctx: Ctx) -> None:
 
 def _check_url(url: str) -> None:
     if not url.startswith(("http://", "https://")) or "unreachable" in url:
-        raise GraphError(9004, "Media download has failed. The media URI doesn't meet our "
-                               "requirements.", subcode=2207052,
-                         error_user_title="Media download failed",
-                         error_user_msg="The media could not be fetched from the URI provided.")
+        raise GraphError(
+            9004,
+            "Media download has failed. The media URI doesn't meet our requirements.",
+            subcode=2207052,
+            error_user_title="Media download failed",
+            error_user_msg="The media could not be fetched from the URI provided.",
+        )
 
 
 def create_container(ctx: Ctx, acct: Account) -> dict[str, Any]:
@@ -74,9 +77,17 @@ def create_container(ctx: Ctx, acct: Account) -> dict[str, Any]:
         _check_url(url)
     cid = st.new_id("177")
     st.containers[cid] = {
-        "id": cid, "account": acct.no, "media_type": kind, "product": product, "url": url,
-        "caption": caption, "children": children, "carousel_item": carousel_item,
-        "polls": 0, "created": st.now(), "published_id": None,
+        "id": cid,
+        "account": acct.no,
+        "media_type": kind,
+        "product": product,
+        "url": url,
+        "caption": caption,
+        "children": children,
+        "carousel_item": carousel_item,
+        "polls": 0,
+        "created": st.now(),
+        "published_id": None,
         "uploaded": not resumable,
     }
     if resumable:
@@ -90,8 +101,10 @@ def _container_code(st: State, c: dict[str, Any]) -> str:
         return "PUBLISHED"
     if st.now() - c["created"] > 86400:
         return "EXPIRED"
-    if c["uploaded"] and (c["polls"] > st.config["container_polls"]
-                          or st.now() - c["created"] > st.config.get("container_ready_seconds", 30)):
+    if c["uploaded"] and (
+        c["polls"] > st.config["container_polls"]
+        or st.now() - c["created"] > st.config.get("container_ready_seconds", 30)
+    ):
         return "FINISHED"
     return "IN_PROGRESS"
 
@@ -121,15 +134,23 @@ def publish(ctx: Ctx, acct: Account) -> dict[str, Any]:
     if code == "PUBLISHED":
         raise GraphError(100, "(#100) This media has already been published.")
     if code != "FINISHED":
-        raise GraphError(9007, "Media ID is not available", subcode=2207027, is_transient=False,
-                         error_user_title="Media not ready for publishing",
-                         error_user_msg="The media is not ready for publishing, please wait "
-                                        "for a moment")
+        raise GraphError(
+            9007,
+            "Media ID is not available",
+            subcode=2207027,
+            is_transient=False,
+            error_user_title="Media not ready for publishing",
+            error_user_msg="The media is not ready for publishing, please wait for a moment",
+        )
     if quota_usage(st, acct) >= st.config["publish_quota"]:
-        raise GraphError(9, "Application request limit reached", subcode=2207042,
-                         is_transient=False, error_user_title="Maximum number of posts reached",
-                         error_user_msg="You've reached the maximum number of posts allowed "
-                                        "in 24 hours.")
+        raise GraphError(
+            9,
+            "Application request limit reached",
+            subcode=2207042,
+            is_transient=False,
+            error_user_title="Maximum number of posts reached",
+            error_user_msg="You've reached the maximum number of posts allowed in 24 hours.",
+        )
     mid = st.new_id("183")
     now = int(st.now())
     kids = []
@@ -147,29 +168,47 @@ def publish(ctx: Ctx, acct: Account) -> dict[str, Any]:
     return {"id": mid}
 
 
-def _media(mid: str, acct: Account, media_type: str, product: str, now: int, caption: str,
-           source: str) -> dict[str, Any]:
-    zero = {k: 0 for k in ("reach", "views", "likes", "saved", "shares", "reposts", "follows",
-                           "profile_visits", "replies")}
+def _media(
+    mid: str, acct: Account, media_type: str, product: str, now: int, caption: str, source: str
+) -> dict[str, Any]:
+    zero = {
+        k: 0 for k in ("reach", "views", "likes", "saved", "shares", "reposts", "follows", "profile_visits", "replies")
+    }
     if product == "REELS":
         zero.update(ig_reels_avg_watch_time=0, ig_reels_video_view_total_time=0, reels_skip_rate=0)
-    return {"id": mid, "account": acct.no, "index": -1, "source": source,
-            "media_type": media_type, "media_product_type": product, "timestamp": now,
-            "caption": caption or None, "shortcode": "P" + mid[-10:], "metrics": zero,
-            "comment_plan": [], "children": [], "is_shared_to_feed": product == "REELS",
-            "published_via_api": True}
+    return {
+        "id": mid,
+        "account": acct.no,
+        "index": -1,
+        "source": source,
+        "media_type": media_type,
+        "media_product_type": product,
+        "timestamp": now,
+        "caption": caption or None,
+        "shortcode": "P" + mid[-10:],
+        "metrics": zero,
+        "comment_plan": [],
+        "children": [],
+        "is_shared_to_feed": product == "REELS",
+        "published_via_api": True,
+    }
 
 
 def quota_usage(st: State, acct: Account) -> int:
     cutoff = st.now() - 86400
-    return sum(1 for m in st.published.values()
-               if m["account"] == acct.no and m["source"] == "published" and m["timestamp"] > cutoff)
+    return sum(
+        1
+        for m in st.published.values()
+        if m["account"] == acct.no and m["source"] == "published" and m["timestamp"] > cutoff
+    )
 
 
 def publishing_limit(ctx: Ctx, acct: Account) -> dict[str, Any]:
     st = ctx.state
-    item = {"quota_usage": quota_usage(st, acct),
-            "config": {"quota_total": st.config["publish_quota"], "quota_duration": 86400}}
+    item = {
+        "quota_usage": quota_usage(st, acct),
+        "config": {"quota_total": st.config["publish_quota"], "quota_duration": 86400},
+    }
     wanted = [f.strip() for f in ctx.params.get("fields", "").split(",") if f.strip()]
     if wanted:
         item = {k: v for k, v in item.items() if k in wanted}
@@ -177,6 +216,7 @@ def publishing_limit(ctx: Ctx, acct: Account) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- Page stories
+
 
 def photos(ctx: Ctx) -> dict[str, Any]:
     st, p = ctx.state, ctx.params
@@ -186,8 +226,13 @@ def photos(ctx: Ctx) -> dict[str, Any]:
         _check_url(p["url"])
     pid = st.new_id("30")
     published = p.get("published", "true").lower() != "false"
-    st.page_photos[pid] = {"id": pid, "url": p.get("url"), "published": published, "used": False,
-                           "bytes": len(ctx.req.files.get("source", b""))}
+    st.page_photos[pid] = {
+        "id": pid,
+        "url": p.get("url"),
+        "published": published,
+        "used": False,
+        "bytes": len(ctx.req.files.get("source", b"")),
+    }
     if published:
         return {"id": pid, "post_id": f"{PAGE_ID}_{pid}"}
     return {"id": pid}
@@ -196,9 +241,14 @@ def photos(ctx: Ctx) -> dict[str, Any]:
 def _story(ctx: Ctx, media_type: str, media_id: str) -> dict[str, Any]:
     st = ctx.state
     post_id = st.new_id("5")
-    story = {"post_id": post_id, "status": "PUBLISHED", "creation_time": str(int(st.now())),
-             "media_type": media_type, "media_id": media_id,
-             "url": f"{ctx.req.base}/www.facebook.com/stories/{PAGE_ID}/{post_id}/"}
+    story = {
+        "post_id": post_id,
+        "status": "PUBLISHED",
+        "creation_time": str(int(st.now())),
+        "media_type": media_type,
+        "media_id": media_id,
+        "url": f"{ctx.req.base}/www.facebook.com/stories/{PAGE_ID}/{post_id}/",
+    }
     st.page_stories.append(story)
     return {"success": True, "post_id": post_id}
 
@@ -211,8 +261,7 @@ def photo_stories(ctx: Ctx) -> dict[str, Any]:
     if photo is None:
         raise no_object(photo_id, "post")
     if photo["published"] or photo["used"]:
-        raise GraphError(100, "(#100) Media already used in a published post cannot be "
-                              "used in a story.")
+        raise GraphError(100, "(#100) Media already used in a published post cannot be used in a story.")
     photo["used"] = True
     return _story(ctx, "photo", photo_id)
 
@@ -222,11 +271,16 @@ def video_stories(ctx: Ctx) -> dict[str, Any]:
     phase = p.get("upload_phase")
     if phase == "start":
         vid = st.new_id("40")
-        st.page_videos[vid] = {"id": vid, "bytes": 0, "file_size": None, "uploaded": False,
-                               "published": False, "file_url": None}
+        st.page_videos[vid] = {
+            "id": vid,
+            "bytes": 0,
+            "file_size": None,
+            "uploaded": False,
+            "published": False,
+            "file_url": None,
+        }
         ver = ctx.version or "v25.0"
-        return {"video_id": vid,
-                "upload_url": f"{ctx.req.base}/rupload.facebook.com/video-upload/{ver}/{vid}"}
+        return {"video_id": vid, "upload_url": f"{ctx.req.base}/rupload.facebook.com/video-upload/{ver}/{vid}"}
     if phase == "finish":
         vid = p.get("video_id")
         if not vid:
@@ -249,9 +303,11 @@ def video_status(ctx: Ctx, video: dict[str, Any], fields: list[Field] | None) ->
         "video_status": "ready" if video["uploaded"] else "upload_in_progress",
         "uploading_phase": {"status": up, "bytes_transfered": video["bytes"]},
         "processing_phase": {"status": "complete" if video["uploaded"] else "not_started"},
-        "publishing_phase": {"status": "complete" if video["published"] else "not_started",
-                             "publish_status": "published" if video["published"] else "not_published",
-                             "publish_time": None},
+        "publishing_phase": {
+            "status": "complete" if video["published"] else "not_started",
+            "publish_status": "published" if video["published"] else "not_published",
+            "publish_time": None,
+        },
     }
     out: dict[str, Any] = {"id": video["id"]}
     if fields is None or any(f.name == "status" for f in fields):
@@ -268,6 +324,7 @@ def page_stories(ctx: Ctx) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- rupload host
 
+
 def rupload(state: State, req: Request) -> Response:
     parts = [p for p in req.path.split("/") if p]
     auth = req.headers.get("authorization", "")
@@ -275,34 +332,49 @@ def rupload(state: State, req: Request) -> Response:
     with state.lock:
         tok = state.tokens.get(token or "")
         grant = state.grants.get(tok.grant_id) if tok else None
-        if tok is None or grant is None or grant.revoked or (
-                tok.expires_at and tok.expires_at < state.now()):
+        if tok is None or grant is None or grant.revoked or (tok.expires_at and tok.expires_at < state.now()):
             err = GraphError(190, "Invalid OAuth access token.", type_="OAuthException")
-            return json_response({"debug_info": {"retriable": False, "type": "AuthError",
-                                                 "message": err.message}}, 400)
+            return json_response({"debug_info": {"retriable": False, "type": "AuthError", "message": err.message}}, 400)
         if len(parts) != 3 or parts[0] not in ("video-upload", "ig-api-upload"):
-            return json_response({"debug_info": {"retriable": False, "type": "NotFound",
-                                                 "message": "Unknown upload path"}}, 404)
+            return json_response(
+                {"debug_info": {"retriable": False, "type": "NotFound", "message": "Unknown upload path"}}, 404
+            )
         target = (state.page_videos if parts[0] == "video-upload" else state.containers).get(parts[2])
         if target is None:
-            return json_response({"debug_info": {"retriable": False, "type": "NotFound",
-                                                 "message": "Unknown upload session"}}, 404)
+            return json_response(
+                {"debug_info": {"retriable": False, "type": "NotFound", "message": "Unknown upload session"}}, 404
+            )
         if parts[0] == "ig-api-upload":
             target["uploaded"] = True
             return json_response({"success": True, "message": "Upload successful."})
         if req.headers.get("file_url") or req.headers.get("file-url"):
-            target.update(uploaded=True, file_url=req.headers.get("file_url") or req.headers["file-url"],
-                          bytes=1048576)
+            target.update(uploaded=True, file_url=req.headers.get("file_url") or req.headers["file-url"], bytes=1048576)
             return json_response({"success": True})
         try:
             offset = int(req.headers.get("offset", "0"))
             size = int(req.headers.get("file_size") or req.headers.get("file-size") or len(req.body))
         except ValueError:
-            return json_response({"debug_info": {"retriable": False, "type": "BadRequest",
-                                                 "message": "offset and file_size must be integers"}}, 400)
+            return json_response(
+                {
+                    "debug_info": {
+                        "retriable": False,
+                        "type": "BadRequest",
+                        "message": "offset and file_size must be integers",
+                    }
+                },
+                400,
+            )
         if offset != target["bytes"]:
-            return json_response({"debug_info": {"retriable": True, "type": "OffsetMismatch",
-                                                 "message": f"Expected offset {target['bytes']}"}}, 400)
+            return json_response(
+                {
+                    "debug_info": {
+                        "retriable": True,
+                        "type": "OffsetMismatch",
+                        "message": f"Expected offset {target['bytes']}",
+                    }
+                },
+                400,
+            )
         target["bytes"] = offset + len(req.body)
         target["file_size"] = size
         target["uploaded"] = target["bytes"] >= size
@@ -310,9 +382,20 @@ def rupload(state: State, req: Request) -> Response:
 
 
 def published_summary(state: State) -> dict[str, Any]:
-    ig = [{"id": m["id"], "account": state.accounts[m["account"]].username,
-           "media_type": m["media_type"], "media_product_type": m["media_product_type"],
-           "caption": m["caption"], "timestamp": m["timestamp"]}
-          for m in state.published.values() if m["source"] == "published"]
-    return {"page_stories": list(state.page_stories), "ig_media": ig,
-            "containers": [{k: v for k, v in c.items()} for c in state.containers.values()]}
+    ig = [
+        {
+            "id": m["id"],
+            "account": state.accounts[m["account"]].username,
+            "media_type": m["media_type"],
+            "media_product_type": m["media_product_type"],
+            "caption": m["caption"],
+            "timestamp": m["timestamp"],
+        }
+        for m in state.published.values()
+        if m["source"] == "published"
+    ]
+    return {
+        "page_stories": list(state.page_stories),
+        "ig_media": ig,
+        "containers": [{k: v for k, v in c.items()} for c in state.containers.values()],
+    }

@@ -25,9 +25,14 @@ def _names(fields: list[Field]) -> list[str]:
     return [f.name for f in fields]
 
 
-def node(obj_id: str, fields: list[Field], node_type: str,
-         scalar: Callable[[str], Any], edge: Callable[[Field], Any] | None = None,
-         allowed: set[str] | None = None) -> dict[str, Any]:
+def node(
+    obj_id: str,
+    fields: list[Field],
+    node_type: str,
+    scalar: Callable[[str], Any],
+    edge: Callable[[Field], Any] | None = None,
+    allowed: set[str] | None = None,
+) -> dict[str, Any]:
     """Render requested fields; MISSING values are omitted, unknown names raise code 100."""
     out: dict[str, Any] = {}
     for f in fields:
@@ -42,14 +47,19 @@ def node(obj_id: str, fields: list[Field], node_type: str,
     return out
 
 
-
-
 # ---------------------------------------------------------------- paging
 
-def paginate(ctx: Ctx, n: int, get: Callable[[int], dict[str, Any]],
-             position: Callable[[str], int | None], params: dict[str, str], path: str,
-             query: dict[str, str], timestamp: Callable[[int], int] | None = None,
-             ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+
+def paginate(
+    ctx: Ctx,
+    n: int,
+    get: Callable[[int], dict[str, Any]],
+    position: Callable[[str], int | None],
+    params: dict[str, str],
+    path: str,
+    query: dict[str, str],
+    timestamp: Callable[[int], int] | None = None,
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Cursor paging over positions 0..n-1 (newest first); returns (items, paging)."""
     try:
         limit = max(1, min(100, int(params.get("limit", 25))))
@@ -116,21 +126,40 @@ def edge_query(f: Field) -> dict[str, str]:
 
 # ---------------------------------------------------------------- IG user
 
-IG_USER_FIELDS = {"id", "ig_id", "username", "name", "biography", "website", "followers_count",
-                  "follows_count", "media_count", "profile_picture_url", "has_profile_pic",
-                  "is_published", "legacy_instagram_user_id", "shopping_product_tag_eligibility",
-                  "media", "stories", "tags", "live_media", "mentioned_media",
-                  "mentioned_comment", "business_discovery"}
+IG_USER_FIELDS = {
+    "id",
+    "ig_id",
+    "username",
+    "name",
+    "biography",
+    "website",
+    "followers_count",
+    "follows_count",
+    "media_count",
+    "profile_picture_url",
+    "has_profile_pic",
+    "is_published",
+    "legacy_instagram_user_id",
+    "shopping_product_tag_eligibility",
+    "media",
+    "stories",
+    "tags",
+    "live_media",
+    "mentioned_media",
+    "mentioned_comment",
+    "business_discovery",
+}
 IG_LOGIN_ONLY = {"user_id", "account_type"}
 
 
-def ig_user(ctx: Ctx, acct: data.Account, fields: Fields, me: bool = False,
-            public: bool = False) -> dict[str, Any]:
+def ig_user(ctx: Ctx, acct: data.Account, fields: Fields, me: bool = False, public: bool = False) -> dict[str, Any]:
     st = ctx.state
     if fields is None:
         if me and ctx.ig_host:
-            fields = parse("user_id,username,name,account_type,profile_picture_url,"
-                           "followers_count,follows_count,media_count,biography,website")
+            fields = parse(
+                "user_id,username,name,account_type,profile_picture_url,"
+                "followers_count,follows_count,media_count,biography,website"
+            )
         else:
             fields = []
     assert fields is not None
@@ -139,11 +168,19 @@ def ig_user(ctx: Ctx, acct: data.Account, fields: Fields, me: bool = False,
 
     def scalar(name: str) -> Any:
         values: dict[str, Any] = {
-            "id": obj_id, "user_id": acct.id, "ig_id": int(acct.id[-10:]) + 1700000000,
-            "username": acct.username, "name": acct.name, "biography": acct.biography,
-            "website": acct.website, "followers_count": acct.followers,
-            "follows_count": acct.follows, "media_count": st.feed_len(acct),
-            "account_type": "BUSINESS", "has_profile_pic": True, "is_published": True,
+            "id": obj_id,
+            "user_id": acct.id,
+            "ig_id": int(acct.id[-10:]) + 1700000000,
+            "username": acct.username,
+            "name": acct.name,
+            "biography": acct.biography,
+            "website": acct.website,
+            "followers_count": acct.followers,
+            "follows_count": acct.follows,
+            "media_count": st.feed_len(acct),
+            "account_type": "BUSINESS",
+            "has_profile_pic": True,
+            "is_published": True,
             "legacy_instagram_user_id": str(int(acct.id[-10:]) + 1700000000),
             "profile_picture_url": f"{ctx.req.base}/scontent.cdninstagram.com/v/{acct.id}.jpg",
             "shopping_product_tag_eligibility": False,
@@ -174,13 +211,21 @@ def ig_user(ctx: Ctx, acct: data.Account, fields: Fields, me: bool = False,
     return node(obj_id, fields, "IGUser" if not ctx.ig_host else "User", scalar, edge, allowed)
 
 
-def feed_page(ctx: Ctx, acct: data.Account, params: dict[str, str], fields: Fields,
-              query: dict[str, str]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def feed_page(
+    ctx: Ctx, acct: data.Account, params: dict[str, str], fields: Fields, query: dict[str, str]
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     st = ctx.state
     n = min(st.feed_len(acct), 10000)
     items, paging = paginate(
-        ctx, n, lambda i: st.feed_at(acct, i), lambda mid: st.feed_position(acct, mid), params,
-        f"/{acct.id}/media", query, timestamp=lambda i: st.feed_timestamp(acct, i))
+        ctx,
+        n,
+        lambda i: st.feed_at(acct, i),
+        lambda mid: st.feed_position(acct, mid),
+        params,
+        f"/{acct.id}/media",
+        query,
+        timestamp=lambda i: st.feed_timestamp(acct, i),
+    )
     return [media(ctx, m, fields, in_edge=True) for m in items], paging
 
 
@@ -189,11 +234,11 @@ def mentioned_media(ctx: Ctx, f: Field) -> Any:
     if not mid:
         raise GraphError(100, "(#100) The parameter media_id is required")
     r = data.rng("mention", mid)
-    acct = data.make_account(900, "visitante." + data.commenter(r)[1], "Visitante", "São Luís",
-                             1, 0, ctx.state.anchor)
+    acct = data.make_account(900, "visitante." + data.commenter(r)[1], "Visitante", "São Luís", 1, 0, ctx.state.anchor)
     m = data.feed_media(acct, 0)
-    m = dict(m, id=mid, caption=f"Visitei o campus hoje! @{ctx.state.accounts[1].username} 💚",
-             account=0, comment_plan=[])
+    m = dict(
+        m, id=mid, caption=f"Visitei o campus hoje! @{ctx.state.accounts[1].username} 💚", account=0, comment_plan=[]
+    )
     return media(ctx, m, f.children, owner_view=False)
 
 
@@ -203,25 +248,61 @@ def mentioned_comment(ctx: Ctx, f: Field) -> Any:
         raise GraphError(100, "(#100) The parameter comment_id is required")
     r = data.rng("mention", cid)
     uid, uname = data.commenter(r)
-    c = {"id": cid, "text": f"@{ctx.state.accounts[1].username} olha isso!",
-         "timestamp": int(ctx.state.now()) - 600, "from_id": uid, "username": uname,
-         "like_count": 0, "parent_id": None, "media_id": "0", "hidden": False}
+    c = {
+        "id": cid,
+        "text": f"@{ctx.state.accounts[1].username} olha isso!",
+        "timestamp": int(ctx.state.now()) - 600,
+        "from_id": uid,
+        "username": uname,
+        "like_count": 0,
+        "parent_id": None,
+        "media_id": "0",
+        "hidden": False,
+    }
     return comment(ctx, c, f.children)
 
 
 # ---------------------------------------------------------------- media
 
-MEDIA_FIELDS = {"id", "caption", "media_type", "media_product_type", "media_url", "permalink",
-                "thumbnail_url", "timestamp", "like_count", "comments_count", "shortcode",
-                "username", "is_comment_enabled", "is_shared_to_feed", "alt_text", "owner",
-                "legacy_instagram_media_id", "is_ai_generated", "children", "comments",
-                "insights", "boost_eligibility_info", "copyright_check_information"}
-FB_MEDIA_FIELDS = {"reposts_count", "saved_count", "shares_count", "total_like_count",
-                   "total_comments_count", "total_views_count", "collaborators"}
+MEDIA_FIELDS = {
+    "id",
+    "caption",
+    "media_type",
+    "media_product_type",
+    "media_url",
+    "permalink",
+    "thumbnail_url",
+    "timestamp",
+    "like_count",
+    "comments_count",
+    "shortcode",
+    "username",
+    "is_comment_enabled",
+    "is_shared_to_feed",
+    "alt_text",
+    "owner",
+    "legacy_instagram_media_id",
+    "is_ai_generated",
+    "children",
+    "comments",
+    "insights",
+    "boost_eligibility_info",
+    "copyright_check_information",
+}
+FB_MEDIA_FIELDS = {
+    "reposts_count",
+    "saved_count",
+    "shares_count",
+    "total_like_count",
+    "total_comments_count",
+    "total_views_count",
+    "collaborators",
+}
 
 
-def media(ctx: Ctx, m: dict[str, Any], fields: Fields, in_edge: bool = False,
-          owner_view: bool = True) -> dict[str, Any]:
+def media(
+    ctx: Ctx, m: dict[str, Any], fields: Fields, in_edge: bool = False, owner_view: bool = True
+) -> dict[str, Any]:
     st = ctx.state
     if fields is None:
         return {"id": m["id"]}
@@ -268,8 +349,13 @@ def media(ctx: Ctx, m: dict[str, Any], fields: Fields, in_edge: bool = False,
             return str(int(m["id"][-12:]) + 3000000000000000000)
         if name == "is_ai_generated":
             return False
-        fb = {"reposts_count": "reposts", "saved_count": "saved", "shares_count": "shares",
-              "total_like_count": "likes", "total_views_count": "views"}
+        fb = {
+            "reposts_count": "reposts",
+            "saved_count": "saved",
+            "shares_count": "shares",
+            "total_like_count": "likes",
+            "total_views_count": "views",
+        }
         if name in fb:
             return metrics.get(fb[name], 0)
         if name == "total_comments_count":
@@ -297,16 +383,27 @@ def media(ctx: Ctx, m: dict[str, Any], fields: Fields, in_edge: bool = False,
     return node(m["id"], fields, "IGMedia" if not ctx.ig_host else "Media", scalar, edge, allowed)
 
 
-def media_insights(ctx: Ctx, m: dict[str, Any], metrics: list[str],
-                   breakdown: str | None) -> list[dict[str, Any]]:
+def media_insights(ctx: Ctx, m: dict[str, Any], metrics: list[str], breakdown: str | None) -> list[dict[str, Any]]:
     comments = ctx.state.comments_count(m)
     return insights.media_insights(m, metrics, breakdown, ctx.fb_login, comments, ctx.state.now())
 
 
 # ---------------------------------------------------------------- comments
 
-COMMENT_FIELDS = {"id", "text", "timestamp", "username", "like_count", "hidden", "from",
-                  "parent_id", "replies", "media", "user", "legacy_instagram_comment_id"}
+COMMENT_FIELDS = {
+    "id",
+    "text",
+    "timestamp",
+    "username",
+    "like_count",
+    "hidden",
+    "from",
+    "parent_id",
+    "replies",
+    "media",
+    "user",
+    "legacy_instagram_comment_id",
+}
 
 
 def top_level(ctx: Ctx, m: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, list]]:
@@ -321,17 +418,16 @@ def top_level(ctx: Ctx, m: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[s
     return tops, replies
 
 
-def comment_page(ctx: Ctx, m: dict[str, Any], params: dict[str, str], fields: Fields,
-                 query: dict[str, str]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def comment_page(
+    ctx: Ctx, m: dict[str, Any], params: dict[str, str], fields: Fields, query: dict[str, str]
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     tops, replies = top_level(ctx, m)
     ids = {c["id"]: i for i, c in enumerate(tops)}
-    items, paging = paginate(ctx, len(tops), lambda i: tops[i], ids.get, params,
-                             f"/{m['id']}/comments", query)
+    items, paging = paginate(ctx, len(tops), lambda i: tops[i], ids.get, params, f"/{m['id']}/comments", query)
     return [comment(ctx, c, fields, replies) for c in items], paging
 
 
-def comment(ctx: Ctx, c: dict[str, Any], fields: Fields,
-            replies: dict[str, list] | None = None) -> dict[str, Any]:
+def comment(ctx: Ctx, c: dict[str, Any], fields: Fields, replies: dict[str, list] | None = None) -> dict[str, Any]:
     st = ctx.state
     if fields is None:
         fields = parse("timestamp,text,id")
@@ -340,9 +436,15 @@ def comment(ctx: Ctx, c: dict[str, Any], fields: Fields,
     owner = st.accounts.get(media_obj["account"]) if media_obj else None
 
     def scalar(name: str) -> Any:
-        values = {"id": c["id"], "text": c["text"], "timestamp": insights.iso(c["timestamp"]),
-                  "username": c["username"], "like_count": c["like_count"],
-                  "hidden": c["hidden"], "legacy_instagram_comment_id": str(int(c["id"][-12:]))}
+        values = {
+            "id": c["id"],
+            "text": c["text"],
+            "timestamp": insights.iso(c["timestamp"]),
+            "username": c["username"],
+            "like_count": c["like_count"],
+            "hidden": c["hidden"],
+            "legacy_instagram_comment_id": str(int(c["id"][-12:])),
+        }
         if name == "parent_id":
             return c["parent_id"] or MISSING
         if name == "from":
@@ -377,16 +479,28 @@ def _sub(value: Any, f: Field) -> Any:
 
 # ---------------------------------------------------------------- Facebook user and Page
 
-PAGE_FIELDS = {"id", "name", "category", "category_list", "access_token", "tasks",
-               "instagram_business_account", "fan_count", "followers_count", "link", "about",
-               "username", "connected_instagram_account", "verification_status"}
+PAGE_FIELDS = {
+    "id",
+    "name",
+    "category",
+    "category_list",
+    "access_token",
+    "tasks",
+    "instagram_business_account",
+    "fan_count",
+    "followers_count",
+    "link",
+    "about",
+    "username",
+    "connected_instagram_account",
+    "verification_status",
+}
 
 
 def page(ctx: Ctx, fields: Fields, with_token: bool = False) -> dict[str, Any]:
     st = ctx.state
     if fields is None:
-        fields = parse("name,id" if not with_token else
-                       "access_token,category,category_list,name,id,tasks")
+        fields = parse("name,id" if not with_token else "access_token,category,category_list,name,id,tasks")
     assert fields is not None
     acct = st.accounts[1]
 
@@ -397,12 +511,19 @@ def page(ctx: Ctx, fields: Fields, with_token: bool = False) -> dict[str, Any]:
             return st.page_token(ctx.token).token
         if name in ("instagram_business_account", "connected_instagram_account"):
             return {"id": acct.id}
-        values = {"id": PAGE_ID, "name": PAGE_NAME, "category": "College & University",
-                  "category_list": [{"id": "2602", "name": "College & University"}],
-                  "tasks": ["ANALYZE", "ADVERTISE", "MODERATE", "CREATE_CONTENT", "MANAGE"],
-                  "fan_count": 18342, "followers_count": 19876, "about": "Instituto Federal do Maranhão",
-                  "link": "https://www.facebook.com/ifma.saoluis", "username": "ifma.saoluis",
-                  "verification_status": "not_verified"}
+        values = {
+            "id": PAGE_ID,
+            "name": PAGE_NAME,
+            "category": "College & University",
+            "category_list": [{"id": "2602", "name": "College & University"}],
+            "tasks": ["ANALYZE", "ADVERTISE", "MODERATE", "CREATE_CONTENT", "MANAGE"],
+            "fan_count": 18342,
+            "followers_count": 19876,
+            "about": "Instituto Federal do Maranhão",
+            "link": "https://www.facebook.com/ifma.saoluis",
+            "username": "ifma.saoluis",
+            "verification_status": "not_verified",
+        }
         return values.get(name, MISSING)
 
     def edge(f: Field) -> Any:
@@ -419,13 +540,19 @@ def fb_user(ctx: Ctx, fields: Fields) -> dict[str, Any]:
     assert fields is not None
 
     def scalar(name: str) -> Any:
-        return {"id": FB_USER_ID, "name": FB_USER_NAME, "first_name": "Pesquisadora",
-                "last_name": "IFMA", "short_name": "Pesquisadora"}.get(name, MISSING)
+        return {
+            "id": FB_USER_ID,
+            "name": FB_USER_NAME,
+            "first_name": "Pesquisadora",
+            "last_name": "IFMA",
+            "short_name": "Pesquisadora",
+        }.get(name, MISSING)
 
     def edge(f: Field) -> Any:
         if f.name == "accounts":
             return {"data": [page(ctx, f.children, with_token=True)]}
         return MISSING
 
-    return node(FB_USER_ID, fields, "User", scalar, edge,
-                {"id", "name", "first_name", "last_name", "short_name", "accounts"})
+    return node(
+        FB_USER_ID, fields, "User", scalar, edge, {"id", "name", "first_name", "last_name", "short_name", "accounts"}
+    )

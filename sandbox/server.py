@@ -19,11 +19,20 @@ DIALOG = re.compile(r"^/(v\d+\.\d+/)?dialog/oauth/?$")
 
 def _png(rgb: tuple[int, int, int]) -> bytes:
     def chunk(kind: bytes, payload: bytes) -> bytes:
-        return (struct.pack(">I", len(payload)) + kind + payload
-                + struct.pack(">I", zlib.crc32(kind + payload) & 0xFFFFFFFF))
+        return (
+            struct.pack(">I", len(payload))
+            + kind
+            + payload
+            + struct.pack(">I", zlib.crc32(kind + payload) & 0xFFFFFFFF)
+        )
+
     raw = b"".join(b"\x00" + bytes(rgb) * 8 for _ in range(8))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 def dispatch(state: State, req: Request) -> Response:
@@ -52,12 +61,12 @@ def dispatch(state: State, req: Request) -> Response:
         body = _png((30 + seed, 120, 80 + seed // 2))
         return Response(body=body, content_type="image/png")
     if host in ("www.instagram.com", "www.facebook.com"):
-        return html_response(f"<!doctype html><title>Sandbox</title><p>Sandbox page for "
-                             f"{host}{path}</p>")
+        return html_response(f"<!doctype html><title>Sandbox</title><p>Sandbox page for {host}{path}</p>")
     if host == "":
         return redirect("/_sandbox/")
-    return json_response({"error": {"message": f"Unknown sandbox host {host!r}",
-                                    "type": "SandboxError", "code": 1}}, 404)
+    return json_response(
+        {"error": {"message": f"Unknown sandbox host {host!r}", "type": "SandboxError", "code": 1}}, 404
+    )
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -87,17 +96,23 @@ class Handler(BaseHTTPRequestHandler):
         rest = "/" + (segments[2] if len(segments) > 2 else "")
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        req = Request(method=self.command, host=host, path=rest,
-                      query=dict(parse_qsl(url.query, keep_blank_values=True)),
-                      headers={k.lower(): v for k, v in self.headers.items()}, body=body,
-                      base=f"http://{self.headers.get('Host') or '127.0.0.1'}")
+        req = Request(
+            method=self.command,
+            host=host,
+            path=rest,
+            query=dict(parse_qsl(url.query, keep_blank_values=True)),
+            headers={k.lower(): v for k, v in self.headers.items()},
+            body=body,
+            base=f"http://{self.headers.get('Host') or '127.0.0.1'}",
+        )
         try:
             parse_body(req)
             resp = dispatch(self.state, req)
         except Exception as exc:  # noqa: BLE001 - a bug in the sandbox: say so loudly
             traceback.print_exc(file=sys.stderr)
-            resp = json_response({"error": {"message": f"sandbox internal error: {exc!r}",
-                                            "type": "SandboxError", "code": 1}}, 500)
+            resp = json_response(
+                {"error": {"message": f"sandbox internal error: {exc!r}", "type": "SandboxError", "code": 1}}, 500
+            )
         self.send_response(resp.status)
         self.send_header("Content-Type", resp.content_type)
         self.send_header("Content-Length", str(len(resp.body)))

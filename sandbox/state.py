@@ -14,14 +14,23 @@ from .failures import Failures
 from .usage import Usage
 
 IG_SCOPES = [
-    "instagram_business_basic", "instagram_business_manage_insights",
-    "instagram_business_manage_comments", "instagram_business_content_publish",
+    "instagram_business_basic",
+    "instagram_business_manage_insights",
+    "instagram_business_manage_comments",
+    "instagram_business_content_publish",
     "instagram_business_manage_messages",
 ]
 FB_SCOPES = [
-    "instagram_basic", "instagram_manage_insights", "instagram_manage_comments",
-    "instagram_content_publish", "instagram_manage_messages", "pages_show_list",
-    "pages_read_engagement", "pages_manage_metadata", "pages_manage_posts", "read_insights",
+    "instagram_basic",
+    "instagram_manage_insights",
+    "instagram_manage_comments",
+    "instagram_content_publish",
+    "instagram_manage_messages",
+    "pages_show_list",
+    "pages_read_engagement",
+    "pages_manage_metadata",
+    "pages_manage_posts",
+    "read_insights",
     "business_management",
 ]
 LONG = 60 * 86400
@@ -39,8 +48,13 @@ class Grant:
     page_tokens: dict[str, str] = field(default_factory=dict)
 
     def public(self) -> dict[str, Any]:
-        return {"user_id": self.user_id, "login": self.login, "scopes": self.scopes,
-                "revoked": self.revoked, "id": self.id}
+        return {
+            "user_id": self.user_id,
+            "login": self.login,
+            "scopes": self.scopes,
+            "revoked": self.revoked,
+            "id": self.id,
+        }
 
 
 @dataclass
@@ -69,8 +83,7 @@ class State:
     def reset(self) -> None:
         with self.lock:
             self.anchor = int(time.time())
-            self.accounts: dict[int, data.Account] = {
-                a.no: a for a in data.seeded_accounts(self.seed, self.anchor)}
+            self.accounts: dict[int, data.Account] = {a.no: a for a in data.seeded_accounts(self.seed, self.anchor)}
             self.tokens: dict[str, Token] = {}
             self.grants: dict[str, Grant] = {}
             self.codes: dict[str, dict[str, Any]] = {}
@@ -86,8 +99,7 @@ class State:
             self.page_stories: list[dict[str, Any]] = []
             self.subscriptions: dict[str, list[str]] = {}
             self.comment_enabled: dict[str, bool] = {}
-            self.config: dict[str, Any] = {"ig_code_exchange_shape": "flat", "container_polls": 2,
-                                           "publish_quota": 100}
+            self.config: dict[str, Any] = {"ig_code_exchange_shape": "flat", "container_polls": 2, "publish_quota": 100}
             self.usage = Usage()
             self.failures = Failures()
             self._ids = itertools.count(1)
@@ -109,12 +121,18 @@ class State:
                 return acct
         return None
 
-    def add_account(self, username: str, media: int, seed: int | None,
-                    comments_per_media: int | None) -> data.Account:
+    def add_account(self, username: str, media: int, seed: int | None, comments_per_media: int | None) -> data.Account:
         no = max(self.accounts) + 1
-        acct = data.make_account(no, username, username, "São Luís", media,
-                                 self.seed if seed is None else seed, int(self.now()),
-                                 comments_per_media)
+        acct = data.make_account(
+            no,
+            username,
+            username,
+            "São Luís",
+            media,
+            self.seed if seed is None else seed,
+            int(self.now()),
+            comments_per_media,
+        )
         self.accounts[no] = acct
         return acct
 
@@ -125,32 +143,57 @@ class State:
         return keys
 
     def account_summary(self, acct: data.Account) -> dict[str, Any]:
-        return {"id": acct.id, "username": acct.username, "name": acct.name, "kind": "instagram",
-                "media_count": self.feed_len(acct), "page_id": PAGE_ID if acct.no == 1 else None,
-                "ig_user_id": acct.id, "app_scoped_id": acct.app_scoped_id,
-                "followers_count": acct.followers}
+        return {
+            "id": acct.id,
+            "username": acct.username,
+            "name": acct.name,
+            "kind": "instagram",
+            "media_count": self.feed_len(acct),
+            "page_id": PAGE_ID if acct.no == 1 else None,
+            "ig_user_id": acct.id,
+            "app_scoped_id": acct.app_scoped_id,
+            "followers_count": acct.followers,
+        }
 
     # ------------------------------------------------------------ tokens and grants
-    def new_grant(self, login: str, acct: data.Account, scopes: list[str] | None,
-                  created_at: float | None = None) -> Grant:
+    def new_grant(
+        self, login: str, acct: data.Account, scopes: list[str] | None, created_at: float | None = None
+    ) -> Grant:
         default = IG_SCOPES if login == "instagram" else FB_SCOPES
         gid = secrets.token_hex(6)
-        grant = Grant(id=gid, login=login,
-                      user_id=acct.app_scoped_id if login == "instagram" else FB_USER_ID,
-                      account_no=acct.no, scopes=list(scopes or default),
-                      created_at=self.now() if created_at is None else created_at)
+        grant = Grant(
+            id=gid,
+            login=login,
+            user_id=acct.app_scoped_id if login == "instagram" else FB_USER_ID,
+            account_no=acct.no,
+            scopes=list(scopes or default),
+            created_at=self.now() if created_at is None else created_at,
+        )
         self.grants[gid] = grant
         return grant
 
-    def mint(self, grant: Grant, lifetime: float, issued_at: float | None = None,
-             kind: str = "USER", subject: str | None = None) -> Token:
+    def mint(
+        self,
+        grant: Grant,
+        lifetime: float,
+        issued_at: float | None = None,
+        kind: str = "USER",
+        subject: str | None = None,
+    ) -> Token:
         issued = self.now() if issued_at is None else issued_at
         prefix = "IGAA" if grant.login == "instagram" else "EAA"
         value = prefix + secrets.token_urlsafe(48).replace("-", "x").replace("_", "Z")
-        tok = Token(token=value, login=grant.login, type=kind, grant_id=grant.id,
-                    subject=subject or grant.user_id, account_no=grant.account_no,
-                    scopes=grant.scopes, issued_at=issued,
-                    expires_at=0 if lifetime == 0 else issued + lifetime)
+        tok = Token(
+            token=value,
+            login=grant.login,
+            type=kind,
+            grant_id=grant.id,
+            subject=subject or grant.user_id,
+            account_no=grant.account_no,
+            scopes=grant.scopes,
+            issued_at=issued,
+            expires_at=0 if lifetime == 0 else issued + lifetime,
+        )
         self.tokens[value] = tok
         return tok
 
@@ -259,14 +302,28 @@ class State:
                 return c
         return None
 
-    def add_comment(self, media: dict[str, Any], text: str, username: str | None = None,
-                    from_id: str | None = None, parent_id: str | None = None) -> dict[str, Any]:
+    def add_comment(
+        self,
+        media: dict[str, Any],
+        text: str,
+        username: str | None = None,
+        from_id: str | None = None,
+        parent_id: str | None = None,
+    ) -> dict[str, Any]:
         cid = self.new_id("178")
         r = data.rng(cid)
         uid, uname = data.commenter(r)
-        c = {"id": cid, "text": text, "timestamp": int(self.now()), "from_id": from_id or uid,
-             "username": username or uname, "like_count": 0, "parent_id": parent_id,
-             "media_id": media["id"], "hidden": False}
+        c = {
+            "id": cid,
+            "text": text,
+            "timestamp": int(self.now()),
+            "from_id": from_id or uid,
+            "username": username or uname,
+            "like_count": 0,
+            "parent_id": parent_id,
+            "media_id": media["id"],
+            "hidden": False,
+        }
         self.added_comments[cid] = c
         self.added_by_media.setdefault(media["id"], []).append(cid)
         return c

@@ -37,11 +37,12 @@ class Usage:
 
     def snapshot(self, token: str | None = None) -> dict[str, object]:
         if token is not None:
-            return {"total": self.by_token.get(token, 0),
-                    "by_endpoint": dict(self.by_token_endpoint.get(token, {})),
-                    "by_token": {token: self.by_token.get(token, 0)}}
-        return {"total": self.total, "by_endpoint": dict(self.by_endpoint),
-                "by_token": dict(self.by_token)}
+            return {
+                "total": self.by_token.get(token, 0),
+                "by_endpoint": dict(self.by_token_endpoint.get(token, {})),
+                "by_token": {token: self.by_token.get(token, 0)},
+            }
+        return {"total": self.total, "by_endpoint": dict(self.by_endpoint), "by_token": dict(self.by_token)}
 
     @staticmethod
     def _recent(calls: deque[float], now: float) -> int:
@@ -49,8 +50,9 @@ class Usage:
             calls.popleft()
         return len(calls)
 
-    def headers(self, business_id: str | None, business_type: str,
-                limited: tuple[int, int] | None = None) -> dict[str, str]:
+    def headers(
+        self, business_id: str | None, business_type: str, limited: tuple[int, int] | None = None
+    ) -> dict[str, str]:
         """Usage headers; `limited` = (percent, regain minutes) forces a throttled reading."""
         now = time.time()
         users = max(1, sum(1 for t in self.users_seen.values() if t >= now - HOUR))
@@ -65,7 +67,17 @@ class Usage:
             pct = min(100, self._recent(calls, now) * 100 // CALLS_PER_HOUR)
             if limited:
                 pct = max(pct, limited[0])
-            out["X-Business-Use-Case-Usage"] = json.dumps({business_id: [{
-                "type": business_type, "call_count": pct, "total_cputime": pct // 3,
-                "total_time": pct // 2, "estimated_time_to_regain_access": regain}]})
+            out["X-Business-Use-Case-Usage"] = json.dumps(
+                {
+                    business_id: [
+                        {
+                            "type": business_type,
+                            "call_count": pct,
+                            "total_cputime": pct // 3,
+                            "total_time": pct // 2,
+                            "estimated_time_to_regain_access": regain,
+                        }
+                    ]
+                }
+            )
         return out

@@ -17,8 +17,16 @@ from typing import Any
 from . import INSTAGRAM_APP_SECRET, META_APP_SECRET, PAGE_ID, PAGE_NAME, WEBHOOK_VERIFY_TOKEN, data
 from .state import State
 
-EVENTS = ("comments", "live_comments", "mentions", "story_insights", "messages",
-          "message_reactions", "messaging_seen", "feed")
+EVENTS = (
+    "comments",
+    "live_comments",
+    "mentions",
+    "story_insights",
+    "messages",
+    "message_reactions",
+    "messaging_seen",
+    "feed",
+)
 META_SIGNED = {"mentions", "story_insights", "feed"}
 
 
@@ -36,8 +44,7 @@ def sign(body: bytes, secret: str) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def _pick_media(state: State, acct: data.Account, spec: dict[str, Any], r: random.Random
-                ) -> dict[str, Any]:
+def _pick_media(state: State, acct: data.Account, spec: dict[str, Any], r: random.Random) -> dict[str, Any]:
     if spec.get("media_id"):
         media = state.media(str(spec["media_id"]))
         if media is None:
@@ -46,8 +53,9 @@ def _pick_media(state: State, acct: data.Account, spec: dict[str, Any], r: rando
     return state.feed_at(acct, r.randrange(min(20, state.feed_len(acct))))
 
 
-def _entry(state: State, acct: data.Account, event: str, spec: dict[str, Any], i: int,
-           r: random.Random) -> tuple[dict[str, Any], str]:
+def _entry(
+    state: State, acct: data.Account, event: str, spec: dict[str, Any], i: int, r: random.Random
+) -> tuple[dict[str, Any], str]:
     now = int(state.now())
     text = spec.get("text") or r.choice(data.COMMENTS)
     uid, uname = data.commenter(r)
@@ -59,8 +67,12 @@ def _entry(state: State, acct: data.Account, event: str, spec: dict[str, Any], i
             cid, mid, product = c["id"], media["id"], media["media_product_type"]
         else:
             cid, mid, product = state.new_id("178"), spec.get("media_id") or state.new_id("185"), "LIVE"
-        value: dict[str, Any] = {"id": cid, "from": {"id": uid, "username": uname}, "text": text,
-                                 "media": {"id": str(mid), "media_product_type": product}}
+        value: dict[str, Any] = {
+            "id": cid,
+            "from": {"id": uid, "username": uname},
+            "text": text,
+            "media": {"id": str(mid), "media_product_type": product},
+        }
         if event == "comments" and spec.get("parent_id"):
             value["parent_id"] = str(spec["parent_id"])
         if spec.get("shape", "flat") == "changes":
@@ -76,11 +88,16 @@ def _entry(state: State, acct: data.Account, event: str, spec: dict[str, Any], i
         stories = state.live_stories(acct)
         story = stories[0] if stories else data.story(acct, 0)
         m = story["metrics"]
-        value = {"media_id": story["id"], "impressions": m["views"], "reach": m["reach"],
-                 "taps_forward": m["views"] // 2, "taps_back": m["views"] // 20,
-                 "exits": m["views"] // 10, "replies": m.get("replies", 0)}
-        return {"id": acct.id, "time": now,
-                "changes": [{"field": "story_insights", "value": value}]}, story["id"]
+        value = {
+            "media_id": story["id"],
+            "impressions": m["views"],
+            "reach": m["reach"],
+            "taps_forward": m["views"] // 2,
+            "taps_back": m["views"] // 20,
+            "exits": m["views"] // 10,
+            "replies": m.get("replies", 0),
+        }
+        return {"id": acct.id, "time": now, "changes": [{"field": "story_insights", "value": value}]}, story["id"]
     if event in ("messages", "message_reactions", "messaging_seen"):
         ms = int(state.now() * 1000) + i
         mid = str(spec.get("mid") or "aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQx" + state.new_id("", 12))
@@ -93,19 +110,32 @@ def _entry(state: State, acct: data.Account, event: str, spec: dict[str, Any], i
                 item["sender"], item["recipient"] = recipient, sender
                 item["message"]["is_echo"] = True
         elif event == "message_reactions":
-            item["reaction"] = {"mid": mid, "action": spec.get("action", "react"),
-                                "reaction": "love", "emoji": "\u2764\ufe0f"}
+            item["reaction"] = {
+                "mid": mid,
+                "action": spec.get("action", "react"),
+                "reaction": "love",
+                "emoji": "\u2764\ufe0f",
+            }
         else:
             item["read"] = {"mid": mid}
         return {"id": acct.id, "time": ms, "messaging": [item]}, mid
     if event == "feed":
         post = state.new_id("7")
         cid = state.new_id("8")
-        who = {"id": PAGE_ID, "name": PAGE_NAME} if spec.get("from_page") else {
-            "id": str(r.randint(10**15, 10**16 - 1)), "name": uname.replace(".", " ").title()}
-        value = {"item": spec.get("item", "comment"), "verb": spec.get("verb", "add"),
-                 "post_id": f"{PAGE_ID}_{post}", "comment_id": f"{post}_{cid}",
-                 "parent_id": f"{PAGE_ID}_{post}", "from": who, "created_time": now}
+        who = (
+            {"id": PAGE_ID, "name": PAGE_NAME}
+            if spec.get("from_page")
+            else {"id": str(r.randint(10**15, 10**16 - 1)), "name": uname.replace(".", " ").title()}
+        )
+        value = {
+            "item": spec.get("item", "comment"),
+            "verb": spec.get("verb", "add"),
+            "post_id": f"{PAGE_ID}_{post}",
+            "comment_id": f"{post}_{cid}",
+            "parent_id": f"{PAGE_ID}_{post}",
+            "from": who,
+            "created_time": now,
+        }
         if value["verb"] != "remove":
             value["message"] = text
         return {"id": PAGE_ID, "time": now, "changes": [{"field": "feed", "value": value}]}, value["comment_id"]
@@ -141,8 +171,12 @@ def _open(req: urllib.request.Request | str, timeout: float) -> Any:
 
 def deliver(target: str, body: bytes, secret: str) -> int:
     sha1 = "sha1=" + hmac.new(secret.encode(), body, hashlib.sha1).hexdigest()
-    headers = {"Content-Type": "application/json", "User-Agent": "facebookexternalua",
-               "X-Hub-Signature-256": sign(body, secret), "X-Hub-Signature": sha1}
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "facebookexternalua",
+        "X-Hub-Signature-256": sign(body, secret),
+        "X-Hub-Signature": sha1,
+    }
     req = urllib.request.Request(target, data=body, method="POST", headers=headers)  # noqa: S310
     try:
         with _open(req, 20) as resp:
@@ -160,15 +194,26 @@ def send(state: State, spec: dict[str, Any]) -> dict[str, Any]:
     body, ids = build(state, spec)
     secret = secret_for(spec["event"], spec.get("secret"))
     statuses = [deliver(target, body, secret) for _ in range(1 + int(spec.get("duplicates", 0)))]
-    return {"status": statuses[0], "statuses": statuses, "sent": len(statuses), "ids": ids,
-            "signature": sign(body, secret), "body": body.decode()}
+    return {
+        "status": statuses[0],
+        "statuses": statuses,
+        "sent": len(statuses),
+        "ids": ids,
+        "signature": sign(body, secret),
+        "body": body.decode(),
+    }
 
 
 def verify(spec: dict[str, Any]) -> dict[str, Any]:
     """Meta's subscription handshake against `target`."""
     challenge = str(random.randint(10**9, 2 * 10**9))
-    query = urllib.parse.urlencode({"hub.mode": "subscribe", "hub.challenge": challenge,
-                                    "hub.verify_token": spec.get("verify_token", WEBHOOK_VERIFY_TOKEN)})
+    query = urllib.parse.urlencode(
+        {
+            "hub.mode": "subscribe",
+            "hub.challenge": challenge,
+            "hub.verify_token": spec.get("verify_token", WEBHOOK_VERIFY_TOKEN),
+        }
+    )
     target = str(spec["target"])
     url = f"{target}{'&' if '?' in target else '?'}{query}"
     try:
@@ -178,13 +223,13 @@ def verify(spec: dict[str, Any]) -> dict[str, Any]:
         status, text = int(exc.code), ""
     except (urllib.error.URLError, OSError):
         status, text = 0, ""
-    return {"status": status, "ok": status == 200 and text.strip() == challenge,
-            "challenge": challenge}
+    return {"status": status, "ok": status == 200 and text.strip() == challenge, "challenge": challenge}
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m sandbox.webhooks",
-                                 description="Send a signed Meta-shaped webhook delivery.")
+    ap = argparse.ArgumentParser(
+        prog="python -m sandbox.webhooks", description="Send a signed Meta-shaped webhook delivery."
+    )
     ap.add_argument("--target", required=True)
     ap.add_argument("--event", required=True, choices=EVENTS)
     ap.add_argument("--account", default="ifma.saoluis")
@@ -198,14 +243,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--verb", default="add")
     ap.add_argument("--from-page", action="store_true")
     ap.add_argument("--echo", action="store_true")
-    ap.add_argument("--sandbox", help="URL of a running sandbox: send through it so new "
-                                      "comments also appear in its Graph data")
+    ap.add_argument(
+        "--sandbox", help="URL of a running sandbox: send through it so new comments also appear in its Graph data"
+    )
     ap.add_argument("--seed", type=int, default=42)
     a = ap.parse_args(argv)
-    spec = {"target": a.target, "event": a.event, "account": a.account, "count": a.count,
-            "duplicates": a.duplicates, "shape": a.shape, "secret": a.secret, "text": a.text,
-            "media_id": a.media_id, "parent_id": a.parent_id, "verb": a.verb,
-            "from_page": a.from_page, "echo": a.echo}
+    spec = {
+        "target": a.target,
+        "event": a.event,
+        "account": a.account,
+        "count": a.count,
+        "duplicates": a.duplicates,
+        "shape": a.shape,
+        "secret": a.secret,
+        "text": a.text,
+        "media_id": a.media_id,
+        "parent_id": a.parent_id,
+        "verb": a.verb,
+        "from_page": a.from_page,
+        "echo": a.echo,
+    }
     spec = {k: v for k, v in spec.items() if v not in (None, False)}
     if a.sandbox:
         url = a.sandbox.rstrip("/") + "/_sandbox/webhooks/send"

@@ -27,7 +27,10 @@ def start_sandbox(port: int, seed: int = 42) -> tuple[subprocess.Popen[str], flo
     started = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, "-m", "sandbox", "--port", str(port), "--seed", str(seed)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     assert process.stdout is not None
     line = process.stdout.readline()

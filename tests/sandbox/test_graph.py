@@ -99,8 +99,13 @@ def test_default_page_size_before_cursor_and_time_window(ctl: Control) -> None:
     assert back["data"] == first["data"]
 
     now = int(time.time())
-    window = {"access_token": token, "fields": "timestamp", "since": now - 60 * 86400,
-              "until": now - 30 * 86400, "limit": 100}
+    window = {
+        "access_token": token,
+        "fields": "timestamp",
+        "since": now - 60 * 86400,
+        "until": now - 30 * 86400,
+        "limit": 100,
+    }
     data = requests.get(f"{ctl.ig}/me/media", params=window).json()["data"]
     assert data
     for item in data:
@@ -113,8 +118,9 @@ def test_a_dead_metric_fails_the_whole_request_with_code_100(ctl: Control) -> No
     media = requests.get(f"{ctl.ig}/me/media", params={"access_token": token, "limit": 3}).json()
     media_id = media["data"][2]["id"]
 
-    response = requests.get(f"{ctl.ig}/{media_id}/insights",
-                            params={"access_token": token, "metric": "reach,impressions"})
+    response = requests.get(
+        f"{ctl.ig}/{media_id}/insights", params={"access_token": token, "metric": "reach,impressions"}
+    )
 
     error = response.json()["error"]
     assert response.status_code == 400
@@ -125,8 +131,9 @@ def test_a_dead_metric_fails_the_whole_request_with_code_100(ctl: Control) -> No
 def test_insight_rules_by_media_product_type(ctl: Control) -> None:
     token = ctl.token()
     fields = "id,media_type,media_product_type,timestamp,children{id}"
-    media = requests.get(f"{ctl.ig}/me/media",
-                         params={"access_token": token, "fields": fields, "limit": 60}).json()["data"]
+    media = requests.get(f"{ctl.ig}/me/media", params={"access_token": token, "fields": fields, "limit": 60}).json()[
+        "data"
+    ]
     reel = next(m for m in media[1:] if m["media_product_type"] == "REELS")
     album = next(m for m in media[1:] if m["media_type"] == "CAROUSEL_ALBUM")
 
@@ -158,8 +165,14 @@ def test_one_unsupported_metric_fails_the_whole_expanded_page(ctl: Control) -> N
 def test_account_insights_and_the_30_day_cap(ctl: Control) -> None:
     token = ctl.token()
     now = int(time.time())
-    params = {"access_token": token, "metric": "reach,views,accounts_engaged", "period": "day",
-              "metric_type": "total_value", "since": now - 7 * 86400, "until": now}
+    params = {
+        "access_token": token,
+        "metric": "reach,views,accounts_engaged",
+        "period": "day",
+        "metric_type": "total_value",
+        "since": now - 7 * 86400,
+        "until": now,
+    }
     data = requests.get(f"{ctl.ig}/{SAO_LUIS}/insights", params=params).json()["data"]
     assert [row["name"] for row in data] == ["reach", "views", "accounts_engaged"]
     assert all(row["total_value"]["value"] > 0 for row in data)
@@ -184,8 +197,7 @@ def test_the_call_counter_counts_each_call_and_resets(ctl: Control) -> None:
 
 def test_a_batch_answers_each_operation_and_counts_them(ctl: Control) -> None:
     token = ctl.token("facebook", "10000000000000001")
-    media = requests.get(f"{ctl.fb}/{SAO_LUIS}/media",
-                         params={"access_token": token, "limit": 3}).json()["data"]
+    media = requests.get(f"{ctl.fb}/{SAO_LUIS}/media", params={"access_token": token, "limit": 3}).json()["data"]
     ctl("POST", "calls/reset")
     batch = [
         {"method": "GET", "relative_url": f"{media[2]['id']}/insights?metric=reach,views"},
@@ -201,8 +213,7 @@ def test_a_batch_answers_each_operation_and_counts_them(ctl: Control) -> None:
     assert json.loads(results[2]["body"])["name"] == "Pesquisadora IFMA"
     assert ctl("GET", "calls")["total"] == 3
 
-    too_many = requests.post(f"{ctl.fb}/", data={"access_token": token,
-                                                 "batch": json.dumps(batch * 17)}).json()
+    too_many = requests.post(f"{ctl.fb}/", data={"access_token": token, "batch": json.dumps(batch * 17)}).json()
     assert too_many["error"]["type"] == "GraphBatchException"
     assert "Maximum batch size is 50" in too_many["error"]["message"]
 
@@ -210,20 +221,21 @@ def test_a_batch_answers_each_operation_and_counts_them(ctl: Control) -> None:
 def test_page_tokens_and_the_linked_account(ctl: Control) -> None:
     token = ctl.token("facebook", "10000000000000001")
     fields = "id,name,access_token,category,tasks,instagram_business_account{id,username}"
-    pages = requests.get(f"{ctl.fb}/me/accounts",
-                         params={"access_token": token, "fields": fields}).json()["data"]
+    pages = requests.get(f"{ctl.fb}/me/accounts", params={"access_token": token, "fields": fields}).json()["data"]
 
     assert pages[0]["instagram_business_account"] == {"id": SAO_LUIS, "username": "ifma.saoluis"}
-    debug = requests.get(f"{ctl.fb}/debug_token", params={
-        "input_token": pages[0]["access_token"],
-        "access_token": "100000000000001|sandbox-meta-app-secret"}).json()["data"]
+    debug = requests.get(
+        f"{ctl.fb}/debug_token",
+        params={"input_token": pages[0]["access_token"], "access_token": "100000000000001|sandbox-meta-app-secret"},
+    ).json()["data"]
     assert (debug["type"], debug["expires_at"], debug["is_valid"]) == ("PAGE", 0, True)
 
 
 def test_a_rate_limit_rule_sets_the_headers_to_100(ctl: Control) -> None:
     token = ctl.token()
-    ctl("POST", "failures", json={"account": "ifma.saoluis", "mode": "rate_limited",
-                                  "code": 80002, "regain_minutes": 7})
+    ctl(
+        "POST", "failures", json={"account": "ifma.saoluis", "mode": "rate_limited", "code": 80002, "regain_minutes": 7}
+    )
     response = requests.get(f"{ctl.ig}/me/media", params={"access_token": token})
 
     assert response.json()["error"]["code"] == 80002
@@ -233,8 +245,7 @@ def test_a_rate_limit_rule_sets_the_headers_to_100(ctl: Control) -> None:
 
 def test_a_hundred_thousand_media_account_is_quick(ctl: Control) -> None:
     started = time.monotonic()
-    account = ctl("POST", "accounts", json={"username": "bench.ifma", "media": 100_000,
-                                            "comments_per_media": 3})
+    account = ctl("POST", "accounts", json={"username": "bench.ifma", "media": 100_000, "comments_per_media": 3})
     assert time.monotonic() - started < 3
     assert account["media_count"] == 100_000
 

@@ -46,10 +46,8 @@ def expected(body: bytes, secret: str) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def test_a_comment_webhook_is_signed_with_the_instagram_app_secret(ctl: Control,
-                                                                   receiver: str) -> None:
-    answer = ctl("POST", "webhooks/send", json={"target": receiver, "event": "comments",
-                                                "text": "Parabéns, IFMA!"})
+def test_a_comment_webhook_is_signed_with_the_instagram_app_secret(ctl: Control, receiver: str) -> None:
+    answer = ctl("POST", "webhooks/send", json={"target": receiver, "event": "comments", "text": "Parabéns, IFMA!"})
     body, signature = _Recorder.received[-1]
 
     assert answer["status"] == 200 and answer["sent"] == 1
@@ -61,14 +59,16 @@ def test_a_comment_webhook_is_signed_with_the_instagram_app_secret(ctl: Control,
     assert answer["ids"] == [comment_id]
 
     token = ctl.token()
-    stored = requests.get(f"{ctl.ig}/{comment_id}",
-                          params={"access_token": token, "fields": "text"}).json()
+    stored = requests.get(f"{ctl.ig}/{comment_id}", params={"access_token": token, "fields": "text"}).json()
     assert stored["text"] == "Parabéns, IFMA!"
 
 
 def test_batched_changes_shape_and_duplicates(ctl: Control, receiver: str) -> None:
-    answer = ctl("POST", "webhooks/send", json={"target": receiver, "event": "comments",
-                                                "shape": "changes", "count": 3, "duplicates": 2})
+    answer = ctl(
+        "POST",
+        "webhooks/send",
+        json={"target": receiver, "event": "comments", "shape": "changes", "count": 3, "duplicates": 2},
+    )
 
     assert answer["sent"] == 3 and len(_Recorder.received) == 3
     assert len({body for body, _ in _Recorder.received}) == 1
@@ -95,18 +95,18 @@ def test_messages_arrive_in_messaging(ctl: Control, receiver: str) -> None:
 
 def test_reply_hide_and_delete_a_comment(ctl: Control) -> None:
     token = ctl.token()
-    media = requests.get(f"{ctl.ig}/me/media", params={"access_token": token,
-                                                       "fields": "id,comments_count"}).json()
+    media = requests.get(f"{ctl.ig}/me/media", params={"access_token": token, "fields": "id,comments_count"}).json()
     target = next(m for m in media["data"] if m["comments_count"] > 0)
-    comments = requests.get(f"{ctl.ig}/{target['id']}/comments", params={
-        "access_token": token, "fields": "id,text,replies{id,text}"}).json()["data"]
+    comments = requests.get(
+        f"{ctl.ig}/{target['id']}/comments", params={"access_token": token, "fields": "id,text,replies{id,text}"}
+    ).json()["data"]
     top = comments[0]["id"]
 
-    reply = requests.post(f"{ctl.ig}/{top}/replies",
-                          data={"access_token": token, "message": "Obrigado!"}).json()
+    reply = requests.post(f"{ctl.ig}/{top}/replies", data={"access_token": token, "message": "Obrigado!"}).json()
     hidden = requests.post(f"{ctl.ig}/{top}", data={"access_token": token, "hide": "true"}).json()
-    read = requests.get(f"{ctl.ig}/{top}", params={
-        "access_token": token, "fields": "hidden,replies{id,text,username}"}).json()
+    read = requests.get(
+        f"{ctl.ig}/{top}", params={"access_token": token, "fields": "hidden,replies{id,text,username}"}
+    ).json()
 
     assert hidden == {"success": True} and read["hidden"] is True
     assert {"id": reply["id"], "text": "Obrigado!", "username": "ifma.saoluis"} in read["replies"]["data"]
@@ -116,38 +116,46 @@ def test_reply_hide_and_delete_a_comment(ctl: Control) -> None:
 
 def test_an_instagram_container_publishes_after_it_is_finished(ctl: Control) -> None:
     token = ctl.token()
-    container = requests.post(f"{ctl.ig}/{SAO_LUIS}/media", data={
-        "access_token": token, "image_url": "https://example.com/a.jpg", "caption": "Oi #IFMA"}).json()
-    early = requests.post(f"{ctl.ig}/{SAO_LUIS}/media_publish",
-                          data={"access_token": token, "creation_id": container["id"]}).json()
+    container = requests.post(
+        f"{ctl.ig}/{SAO_LUIS}/media",
+        data={"access_token": token, "image_url": "https://example.com/a.jpg", "caption": "Oi #IFMA"},
+    ).json()
+    early = requests.post(
+        f"{ctl.ig}/{SAO_LUIS}/media_publish", data={"access_token": token, "creation_id": container["id"]}
+    ).json()
     assert (early["error"]["code"], early["error"]["error_subcode"]) == (9007, 2207027)
 
-    codes = [requests.get(f"{ctl.ig}/{container['id']}", params={
-        "access_token": token, "fields": "status_code"}).json()["status_code"] for _ in range(3)]
+    codes = [
+        requests.get(f"{ctl.ig}/{container['id']}", params={"access_token": token, "fields": "status_code"}).json()[
+            "status_code"
+        ]
+        for _ in range(3)
+    ]
     assert codes == ["IN_PROGRESS", "IN_PROGRESS", "FINISHED"]
 
-    published = requests.post(f"{ctl.ig}/{SAO_LUIS}/media_publish",
-                              data={"access_token": token, "creation_id": container["id"]}).json()
+    published = requests.post(
+        f"{ctl.ig}/{SAO_LUIS}/media_publish", data={"access_token": token, "creation_id": container["id"]}
+    ).json()
     newest = requests.get(f"{ctl.ig}/me/media", params={"access_token": token, "limit": 1}).json()
     assert newest["data"][0]["id"] == published["id"]
-    limit = requests.get(f"{ctl.ig}/{SAO_LUIS}/content_publishing_limit",
-                         params={"access_token": token}).json()
+    limit = requests.get(f"{ctl.ig}/{SAO_LUIS}/content_publishing_limit", params={"access_token": token}).json()
     assert limit["data"][0]["quota_usage"] == 1
     assert ctl("GET", "published")["ig_media"][0]["id"] == published["id"]
 
 
 def test_a_page_photo_story(ctl: Control) -> None:
     user = ctl.token("facebook", "10000000000000001")
-    page_token = requests.get(f"{ctl.fb}/me/accounts",
-                              params={"access_token": user}).json()["data"][0]["access_token"]
-    photo = requests.post(f"{ctl.fb}/20000000000000001/photos", data={
-        "access_token": page_token, "url": "https://example.com/a.jpg", "published": "false"}).json()
-    story = requests.post(f"{ctl.fb}/20000000000000001/photo_stories",
-                          data={"access_token": page_token, "photo_id": photo["id"]}).json()
+    page_token = requests.get(f"{ctl.fb}/me/accounts", params={"access_token": user}).json()["data"][0]["access_token"]
+    photo = requests.post(
+        f"{ctl.fb}/20000000000000001/photos",
+        data={"access_token": page_token, "url": "https://example.com/a.jpg", "published": "false"},
+    ).json()
+    story = requests.post(
+        f"{ctl.fb}/20000000000000001/photo_stories", data={"access_token": page_token, "photo_id": photo["id"]}
+    ).json()
 
     assert story["success"] is True
-    listed = requests.get(f"{ctl.fb}/20000000000000001/stories",
-                          params={"access_token": page_token}).json()["data"]
+    listed = requests.get(f"{ctl.fb}/20000000000000001/stories", params={"access_token": page_token}).json()["data"]
     assert listed[0]["post_id"] == story["post_id"] and listed[0]["media_type"] == "photo"
 
 

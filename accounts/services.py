@@ -170,8 +170,7 @@ def connect_facebook(
     pages = oauth.list_pages(issued.access_token, config)
     for page in pages:
         page_id, page_name = str(page["id"]), str(page.get("name") or "")
-        picture = ((page.get("picture") or {}).get("data") or {}).get("url", "")
-        platforms = [("facebook_page", page_id, "", page_name, picture)]
+        platforms = [("facebook_page", page_id, "", page_name, "")]
         linked = page.get("instagram_business_account")
         if linked:
             platforms.append(

@@ -13,7 +13,7 @@ INSTAGRAM_PROFILE_FIELDS = (
     "id,user_id,username,name,account_type,profile_picture_url,followers_count,follows_count,media_count"
 )
 PAGE_FIELDS = (
-    "id,name,access_token,category,tasks,picture{url},"
+    "id,name,access_token,category,tasks,"
     "instagram_business_account{id,username,name,profile_picture_url}"
 )
 

@@ -273,6 +273,9 @@ def account_insights(acct: data.Account, params: dict[str, str], now: float, url
             100,
             "(#100) The following metrics (follower_count) should be specified with parameter metric_type=time_series",
         )
+    for name in ("since", "until"):
+        if params.get(name) and not params[name].lstrip("-").isdigit():
+            raise GraphError(100, f"(#100) The parameter {name} must be a unix timestamp")
     until = int(params.get("until") or now)
     since = int(params.get("since") or until - 86400)
     if until - since > 30 * 86400:

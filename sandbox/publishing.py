@@ -102,7 +102,7 @@ def _container_code(st: State, c: dict[str, Any]) -> str:
     if st.now() - c["created"] > 86400:
         return "EXPIRED"
     if c["uploaded"] and (
-        c["polls"] > st.config["container_polls"]
+        c["polls"] >= st.config["container_polls"]
         or st.now() - c["created"] > st.config.get("container_ready_seconds", 30)
     ):
         return "FINISHED"
@@ -111,9 +111,9 @@ def _container_code(st: State, c: dict[str, Any]) -> str:
 
 def container_status(ctx: Ctx, c: dict[str, Any], fields: list[Field] | None) -> dict[str, Any]:
     st = ctx.state
+    code = _container_code(st, c)
     if c["uploaded"]:
         c["polls"] += 1
-    code = _container_code(st, c)
     values = {"status_code": code, "status": STATUS_TEXT[code], "id": c["id"]}
     names = [f.name for f in fields] if fields else ["id"]
     out = {n: values[n] for n in names if n in values}

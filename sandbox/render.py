@@ -66,6 +66,9 @@ def paginate(
     except ValueError as exc:
         raise GraphError(100, "(#100) Param limit must be a number") from exc
     lo, hi = 0, n
+    for name in ("since", "until"):
+        if params.get(name) and not params[name].lstrip("-").isdigit():
+            raise GraphError(100, f"(#100) The parameter {name} must be a unix timestamp")
     if timestamp is not None and (params.get("since") or params.get("until")):
         keys = _ts_view(n, timestamp)
         if params.get("until"):

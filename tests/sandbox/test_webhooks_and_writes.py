@@ -165,3 +165,27 @@ def test_the_fields_grammar_round_trips() -> None:
     assert fields is not None and serialize(fields) == text
     assert fields[2].modifiers == {"metric": "reach,views"}
     assert fields[3].children is not None and fields[3].children[0].name == "comments"
+
+
+def test_a_carousel_publishes_with_its_children_and_the_quota_holds(ctl: Control) -> None:
+    ctl("POST", "config", json={"publish_quota": 1, "container_polls": 0})
+    token = ctl.token()
+
+    def create(**params: str) -> str:
+        answer = requests.post(f"{ctl.ig}/me/media", data={"access_token": token, **params}).json()
+        return str(answer["id"])
+
+    kids = [create(image_url=f"https://example.com/{i}.jpg", is_carousel_item="true") for i in range(3)]
+    album = create(media_type="CAROUSEL", children=",".join(kids), caption="Galeria #IFMA")
+    published = requests.post(f"{ctl.ig}/me/media_publish", data={"access_token": token, "creation_id": album}).json()
+    read = requests.get(
+        f"{ctl.ig}/{published['id']}",
+        params={"access_token": token, "fields": "media_type,caption,children{id,media_type}"},
+    ).json()
+    assert read["media_type"] == "CAROUSEL_ALBUM" and len(read["children"]["data"]) == 3
+
+    reel = create(media_type="REELS", video_url="https://example.com/v.mp4")
+    over = requests.post(f"{ctl.ig}/me/media_publish", data={"access_token": token, "creation_id": reel}).json()[
+        "error"
+    ]
+    assert (over["code"], over["error_subcode"]) == (9, 2207042)

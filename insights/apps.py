@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class InsightsConfig(AppConfig):
     name = "insights"
     verbose_name = _("Insights")
+
+    def ready(self) -> None:
+        from insights import receivers  # noqa: F401 - connects the signal receivers

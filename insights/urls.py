@@ -2,6 +2,20 @@ from django.urls import path
 
 from insights import views
 
+# Names stay un-namespaced: `dashboard` is the site's LOGIN_REDIRECT_URL and nav target.
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("compare/", views.compare, name="compare"),
+    path("metrics/", views.metrics_help, name="metrics_help"),
+    path("review/", views.review_kit, name="review_kit"),
+    path("profiles/<int:pk>/", views.profile_detail, name="profile"),
+    path("profiles/<int:pk>/engagement/", views.engagement, name="engagement"),
+    path("profiles/<int:pk>/comments/", views.comments, name="comments"),
+    path("profiles/<int:pk>/comments/states/", views.comment_action_states, name="comment_action_states"),
+    path("profiles/<int:pk>/comments/<int:comment_pk>/act/", views.comment_action, name="comment_action"),
+    path("profiles/<int:pk>/comments/<int:comment_pk>/delete/", views.comment_delete, name="comment_delete"),
+    path("profiles/<int:pk>/messages/", views.conversations, name="messages"),
+    path("profiles/<int:pk>/messages/<int:conversation_pk>/", views.conversations, name="conversation"),
+    path("profiles/<int:pk>/messages/<int:conversation_pk>/reply/", views.message_reply, name="message_reply"),
+    path("profiles/<int:pk>/export/", views.export, name="export"),
 ]

@@ -1,11 +1,267 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from __future__ import annotations
 
-from collector.models import Profile
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import F
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import Role
+from collector.models import Comment, Profile
+from insights import exports, messaging, metrics, moderation, periods, reports, review
+from insights.models import ActionKind, CommentAction
+from webhooks.models import Conversation
+
+TIMEZONE_COOKIE = "tz"
+REPLY_MAX_LENGTH = 2200  # Instagram's caption and comment limit
+
+
+def viewer_zone(request: HttpRequest) -> ZoneInfo:
+    """The browser's time zone (static/js/timezone.js stores it in a cookie), else the site's."""
+    name = request.COOKIES.get(TIMEZONE_COOKIE, "")
+    try:
+        return ZoneInfo(name) if name else ZoneInfo(settings.TIME_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(settings.TIME_ZONE)
+
+
+def _profile(request: HttpRequest, pk: int) -> Profile:
+    """The person's profile with their role in its organization; another organization's is a 404."""
+    profiles = (
+        Profile.objects.for_user(request.user)
+        .select_related("credential")
+        .annotate(viewer_role=F("organization__memberships__role"))
+    )
+    profile = get_object_or_404(profiles, pk=pk)
+    profile.can_act = profile.viewer_role != Role.VIEWER
+    return profile
+
+
+def _page(request: HttpRequest, template: str, profile: Profile, section: str, **context: object) -> HttpResponse:
+    timezone.activate(viewer_zone(request))
+    return render(request, template, {"profile": profile, "section": section, **context})
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    profiles = Profile.objects.for_user(request.user).select_related("credential")
-    return render(request, "insights/dashboard.html", {"profiles": profiles})
+    profiles = list(Profile.objects.for_user(request.user).select_related("credential").defer("raw"))
+    period = periods.last_days(30)
+    rows = reports.compare(profiles, period) if profiles else []
+    timezone.activate(viewer_zone(request))
+    return render(request, "insights/dashboard.html", {"rows": rows, "period": period})
+
+
+@login_required
+def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = _profile(request, pk)
+    return _page(request, "insights/profile.html", profile, "profile", follower_series=reports.follower_series(profile))
+
+
+@login_required
+def engagement(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = _profile(request, pk)
+    period = periods.from_query(request.GET)
+    zone = viewer_zone(request)
+    report = reports.engagement(profile, period)
+    top, bottom = reports.ranked_posts(profile, period)
+    heatmap = reports.best_time_heatmap(profile, period, zone)
+    return _page(
+        request,
+        "insights/engagement.html",
+        profile,
+        "engagement",
+        period=period,
+        presets=periods.PRESETS,
+        report=report,
+        top=top,
+        bottom=bottom,
+        heatmap=heatmap,
+        weekdays={day: WEEKDAYS_ABBR[day - 1] for day in range(1, 8)},
+        hours=range(24),
+        stories=reports.stories(profile, period),
+        definitions={metric.key: metric for metric in metrics.DEFINITIONS},
+        zone=zone,
+    )
+
+
+@require_GET
+def metrics_help(request: HttpRequest) -> HttpResponse:
+    return render(request, "insights/metrics_help.html", {"definitions": metrics.DEFINITIONS})
+
+
+@login_required
+def comments(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = _profile(request, pk)
+    chosen = moderation.CommentFilter.from_query(request.GET)
+    return _page(
+        request,
+        "insights/comments.html",
+        profile,
+        "comments",
+        chosen=chosen,
+        threads=moderation.threads(profile, chosen),
+        posts=moderation.recent_posts(profile),
+        reply_max_length=REPLY_MAX_LENGTH,
+    )
+
+
+def _comment(profile: Profile, comment_pk: int) -> Comment:
+    return get_object_or_404(Comment.objects.select_related("profile"), pk=comment_pk, profile=profile)
+
+
+@login_required
+@require_POST
+def comment_action(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
+    profile = _profile(request, pk)
+    if not profile.can_act:
+        raise Http404
+    comment = _comment(profile, comment_pk)
+    kind = request.POST.get("kind", "")
+    text = (request.POST.get("text") or "").strip()
+    if kind not in (ActionKind.REPLY, ActionKind.HIDE, ActionKind.UNHIDE):
+        messages.error(request, _("Unknown action."))
+    elif kind == ActionKind.REPLY and not 0 < len(text) <= REPLY_MAX_LENGTH:
+        messages.error(request, _("Write a reply of up to %(limit)s characters.") % {"limit": REPLY_MAX_LENGTH})
+    else:
+        moderation.request_action(comment, kind, request.user, text)
+        messages.success(request, _("Sent to Instagram. The comment shows its state until Meta answers."))
+    return redirect(_back_to_comments(request, profile))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_delete(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
+    profile = _profile(request, pk)
+    if not profile.can_act:
+        raise Http404
+    comment = _comment(profile, comment_pk)
+    if request.method == "POST":
+        moderation.request_action(comment, ActionKind.DELETE, request.user)
+        messages.success(request, _("Deletion sent to Instagram."))
+        return redirect(_back_to_comments(request, profile))
+    return _page(
+        request, "insights/comment_delete.html", profile, "comments", comment=comment, back=request.GET.get("back", "")
+    )
+
+
+def _back_to_comments(request: HttpRequest, profile: Profile) -> str:
+    """The filtered list the person acted from; only a query string is taken from the form."""
+    back = request.POST.get("back", "")
+    url = profile_url("comments", profile)
+    return f"{url}?{back}" if back and "//" not in back and not back.startswith("/") else url
+
+
+@login_required
+@require_GET
+def comment_action_states(request: HttpRequest, pk: int) -> JsonResponse:
+    """The states of the given actions, polled by static/js/comments.js while any is pending."""
+    profile = _profile(request, pk)
+    ids = [int(value) for value in request.GET.get("ids", "").split(",") if value.isdigit()][:100]
+    actions = CommentAction.objects.filter(pk__in=ids, comment__profile=profile).only("id", "status", "error")
+    return JsonResponse(
+        {
+            "actions": [
+                {"id": action.pk, "status": action.status, "label": action.get_status_display()} for action in actions
+            ]
+        }
+    )
+
+
+@login_required
+def conversations(request: HttpRequest, pk: int, conversation_pk: int | None = None) -> HttpResponse:
+    profile = _profile(request, pk)
+    listing = messaging.conversations(profile)
+    current = None
+    if conversation_pk is not None:
+        current = get_object_or_404(Conversation, pk=conversation_pk, profile=profile)
+    return _page(
+        request,
+        "insights/messages.html",
+        profile,
+        "messages",
+        conversations=listing,
+        current=current,
+        thread=messaging.thread(current) if current else None,
+        window=messaging.window(current) if current else None,
+        reply_max_length=messaging.MESSAGE_MAX_LENGTH,
+    )
+
+
+@login_required
+@require_POST
+def message_reply(request: HttpRequest, pk: int, conversation_pk: int) -> HttpResponse:
+    profile = _profile(request, pk)
+    if not profile.can_act:
+        raise Http404
+    conversation = get_object_or_404(Conversation, pk=conversation_pk, profile=profile)
+    text = (request.POST.get("text") or "").strip()
+    if not messaging.window(conversation).is_open:
+        messages.error(request, _("The 24-hour messaging window is closed: wait for this person to write again."))
+    elif not 0 < len(text) <= messaging.MESSAGE_MAX_LENGTH:
+        messages.error(
+            request, _("Write a message of up to %(limit)s characters.") % {"limit": messaging.MESSAGE_MAX_LENGTH}
+        )
+    else:
+        messaging.request_reply(conversation, request.user, text)
+        messages.success(request, _("Message queued for Instagram."))
+    return redirect("conversation", pk=profile.pk, conversation_pk=conversation.pk)
+
+
+@login_required
+def compare(request: HttpRequest) -> HttpResponse:
+    available = list(Profile.objects.for_user(request.user).defer("raw"))
+    chosen_ids = {int(value) for value in request.GET.getlist("profiles") if value.isdigit()}
+    chosen = [profile for profile in available if profile.pk in chosen_ids] or available[:4]
+    period = periods.from_query(request.GET)
+    timezone.activate(viewer_zone(request))
+    return render(
+        request,
+        "insights/compare.html",
+        {
+            "available": available,
+            "chosen": chosen,
+            "chosen_ids": {profile.pk for profile in chosen},
+            "period": period,
+            "presets": periods.PRESETS,
+            "rows": reports.compare(chosen, period) if chosen else [],
+        },
+    )
+
+
+@login_required
+def export(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = _profile(request, pk)
+    period = periods.from_query(request.GET)
+    dataset, file_format = request.GET.get("dataset", ""), request.GET.get("format", "")
+    if dataset in exports.DATASETS and file_format in exports.FORMATS:
+        chunks, content_type, filename = exports.export(profile, dataset, file_format, period)
+        response = StreamingHttpResponse(chunks, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    return _page(
+        request,
+        "insights/export.html",
+        profile,
+        "export",
+        period=period,
+        presets=periods.PRESETS,
+        datasets=exports.DATASET_CHOICES,
+        formats=exports.FORMAT_CHOICES,
+    )
+
+
+@require_GET
+def review_kit(request: HttpRequest) -> HttpResponse:
+    return render(request, "insights/review.html", {"permissions": review.permissions()})
+
+
+def profile_url(name: str, profile: Profile) -> str:
+    return reverse(name, kwargs={"pk": profile.pk})

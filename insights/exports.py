@@ -1,0 +1,221 @@
+"""Exports for notebooks: media, insights, comments and daily metrics as CSV, XLSX or Parquet.
+
+Rows are read from the database in chunks and turned into pandas frames with fixed dtypes, so
+every chunk has the same schema. CSV is streamed chunk by chunk; XLSX and Parquet are binary
+containers that must be finished before they can be read, so they are written chunk by chunk to
+a temporary file (in memory up to a few MB) that is then streamed. Times are UTC.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from django.db.models import F, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from collector.models import Comment, Media, MediaInsight, Profile
+from insights.models import DailyMetric
+from insights.periods import Period
+
+CHUNK_ROWS = 5000
+BLOCK_BYTES = 64 * 1024
+# pandas dtypes per column kind: nullable, so a chunk of nulls keeps the column's type.
+DTYPES = {"int": "Int64", "str": "string", "time": "datetime64[ns, UTC]", "bool": "boolean", "date": "object"}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    columns: tuple[tuple[str, str, str], ...]  # (output name, ORM path, kind)
+
+    def rows(self, profile: Profile, period: Period) -> QuerySet[Any]:
+        raise NotImplementedError
+
+
+class MediaDataset(Dataset):
+    def rows(self, profile: Profile, period: Period) -> QuerySet[Any]:
+        start, end = period.bounds()
+        return Media.objects.filter(profile=profile, timestamp__gte=start, timestamp__lt=end).order_by("timestamp")
+
+
+class InsightDataset(Dataset):
+    def rows(self, profile: Profile, period: Period) -> QuerySet[Any]:
+        start, end = period.bounds()
+        return MediaInsight.objects.filter(
+            media__profile=profile, media__timestamp__gte=start, media__timestamp__lt=end
+        ).order_by("media__timestamp", "captured_at")
+
+
+class CommentDataset(Dataset):
+    def rows(self, profile: Profile, period: Period) -> QuerySet[Any]:
+        start, end = period.bounds()
+        return Comment.objects.filter(profile=profile, timestamp__gte=start, timestamp__lt=end).order_by("timestamp")
+
+
+class DailyDataset(Dataset):
+    def rows(self, profile: Profile, period: Period) -> QuerySet[Any]:
+        return DailyMetric.objects.filter(profile=profile, date__gte=period.start, date__lte=period.end).order_by(
+            "date", "kind"
+        )
+
+
+_MEDIA_METRICS = tuple(
+    (name, name, "int")
+    for name in ("like_count", "comments_count", "reach", "views", "saved", "shares", "total_interactions")
+)
+DATASETS: dict[str, Dataset] = {
+    "media": MediaDataset(
+        (
+            ("media_id", "meta_id", "str"),
+            ("posted_at_utc", "timestamp", "time"),
+            ("media_type", "media_type", "str"),
+            ("product_type", "media_product_type", "str"),
+            ("caption", "caption", "str"),
+            ("permalink", "permalink", "str"),
+            *_MEDIA_METRICS,
+            ("insights_updated_at_utc", "insights_updated_at", "time"),
+        )
+    ),
+    "insights": InsightDataset(
+        (
+            ("media_id", "media__meta_id", "str"),
+            ("product_type", "media__media_product_type", "str"),
+            ("captured_at_utc", "captured_at", "time"),
+            *(
+                (name, name, "int")
+                for name in (
+                    "reach",
+                    "views",
+                    "likes",
+                    "comments",
+                    "saved",
+                    "shares",
+                    "total_interactions",
+                    "follows",
+                    "profile_visits",
+                    "replies",
+                    "navigation",
+                    "ig_reels_avg_watch_time",
+                    "ig_reels_video_view_total_time",
+                )
+            ),
+        )
+    ),
+    "comments": CommentDataset(
+        (
+            ("comment_id", "meta_id", "str"),
+            ("media_id", "media__meta_id", "str"),
+            ("parent_id", "parent__meta_id", "str"),
+            ("username", "username", "str"),
+            ("text", "text", "str"),
+            ("posted_at_utc", "timestamp", "time"),
+            ("like_count", "like_count", "int"),
+            ("hidden", "hidden", "bool"),
+            ("deleted", "is_deleted", "bool"),
+        )
+    ),
+    "daily": DailyDataset(
+        (
+            ("date", "date", "date"),
+            ("media_kind", "kind", "str"),
+            *(
+                (name, name, "int")
+                for name in ("posts", "reach", "views", "likes", "comments", "saves", "shares", "interactions")
+            ),
+        )
+    ),
+}
+DATASET_CHOICES = (
+    ("media", _("Media: one row per post, reel or story, with its latest metrics")),
+    ("insights", _("Insights: every capture of each media's metrics over time")),
+    ("comments", _("Comments and replies")),
+    ("daily", _("Daily metrics: posts and their metrics per day and media kind")),
+)
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "parquet": "application/vnd.apache.parquet",
+}
+FORMAT_CHOICES = (
+    ("csv", _("CSV (spreadsheets, R, pandas)")),
+    ("xlsx", _("Excel workbook")),
+    ("parquet", _("Parquet (typed columns, fastest in pandas and R)")),
+)
+
+
+def frames(profile: Profile, dataset: Dataset, period: Period) -> Iterator[pd.DataFrame]:
+    """The dataset as frames of CHUNK_ROWS rows with fixed dtypes; at least one (maybe empty)."""
+    names = [name for name, _path, _kind in dataset.columns]
+    values = dataset.rows(profile, period).values_list(*(F(path) for _name, path, _kind in dataset.columns))
+    chunk: list[tuple[Any, ...]] = []
+    sent = False
+    for row in values.iterator(chunk_size=CHUNK_ROWS):
+        chunk.append(row)
+        if len(chunk) == CHUNK_ROWS:
+            yield _frame(chunk, names, dataset)
+            chunk, sent = [], True
+    if chunk or not sent:
+        yield _frame(chunk, names, dataset)
+
+
+def _frame(rows: list[tuple[Any, ...]], names: list[str], dataset: Dataset) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(rows, columns=names)
+    return frame.astype({name: DTYPES[kind] for name, _path, kind in dataset.columns})
+
+
+def export(profile: Profile, dataset_name: str, file_format: str, period: Period) -> tuple[Iterator[bytes], str, str]:
+    """The chunks of the file, its content type and its name."""
+    dataset = DATASETS[dataset_name]
+    chunks = frames(profile, dataset, period)
+    writer = {"csv": _csv, "xlsx": _xlsx, "parquet": _parquet}[file_format]
+    handle = (profile.username or profile.meta_id).replace('"', "")
+    filename = f"{handle}-{dataset_name}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{file_format}"
+    return writer(chunks), FORMATS[file_format], filename
+
+
+def _csv(chunks: Iterator[pd.DataFrame]) -> Iterator[bytes]:
+    header = True
+    for frame in chunks:
+        buffer = io.StringIO()
+        frame.to_csv(buffer, index=False, header=header, date_format="%Y-%m-%dT%H:%M:%SZ")
+        header = False
+        yield buffer.getvalue().encode("utf-8")
+
+
+def _stream_file(file: Any) -> Iterator[bytes]:
+    file.seek(0)
+    while block := file.read(BLOCK_BYTES):
+        yield block
+    file.close()
+
+
+def _xlsx(chunks: Iterator[pd.DataFrame]) -> Iterator[bytes]:
+    file = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    with pd.ExcelWriter(file, engine="openpyxl") as writer:
+        row = 0
+        for frame in chunks:
+            # Excel has no time zones: times are written as UTC wall-clock (the column names say so).
+            for column in frame.select_dtypes(include="datetimetz").columns:
+                frame[column] = frame[column].dt.tz_localize(None)
+            frame.to_excel(writer, index=False, header=row == 0, startrow=row if row == 0 else row + 1)
+            row += len(frame)
+    yield from _stream_file(file)
+
+
+def _parquet(chunks: Iterator[pd.DataFrame]) -> Iterator[bytes]:
+    file = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    writer: pq.ParquetWriter | None = None
+    for frame in chunks:
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        if writer is None:
+            writer = pq.ParquetWriter(file, table.schema)
+        writer.write_table(table.cast(writer.schema))
+    if writer is not None:
+        writer.close()
+    yield from _stream_file(file)

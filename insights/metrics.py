@@ -1,0 +1,146 @@
+"""The metrics the pages show: each one named, defined and computed in one place.
+
+The help page (/metrics/) renders DEFINITIONS, so what a person reads there is what the code
+below computes. Rates are percentages; a rate whose denominator is zero or unknown is None
+(shown as "—"), never 0, so a missing reach is not mistaken for no engagement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    name: str | Promise
+    formula: str | Promise
+    definition: str | Promise
+
+
+DEFINITIONS: tuple[Metric, ...] = (
+    Metric(
+        "interactions",
+        _("Interactions"),
+        _("likes + comments + saves + shares"),
+        _(
+            "What people did with a post. Meta's own total_interactions is used when it is known (it also "
+            "subtracts undone actions); otherwise the four counters are added."
+        ),
+    ),
+    Metric(
+        "er_reach",
+        _("Engagement rate by reach"),
+        _("interactions of posts with a known reach ÷ reach of those posts × 100"),  # noqa: RUF001 - the formula as people read it
+        _(
+            "Of the accounts that saw the posts, the share that interacted. Posts whose reach Meta has not "
+            "reported yet are left out of both sides."
+        ),
+    ),
+    Metric(
+        "er_followers",
+        _("Engagement rate by followers"),
+        _("interactions per post ÷ followers at the end of the period × 100"),  # noqa: RUF001 - the formula as people read it
+        _(
+            "How much an average post engages the audience the account has. Comparable across accounts of "
+            "different sizes, but ignores reach from non-followers."
+        ),
+    ),
+    Metric(
+        "reach",
+        _("Reach"),
+        _("sum of the posts' reach"),
+        _("Unique accounts that saw each post at least once, added over the posts of the period."),
+    ),
+    Metric(
+        "views",
+        _("Views"),
+        _("sum of the posts' views"),
+        _("How many times the posts were seen or played, repeats included (Meta's views metric)."),
+    ),
+    Metric(
+        "posts",
+        _("Posts"),
+        _("count of media published in the period"),
+        _("Images, carousels, reels and stories posted in the period, by the day they were posted."),
+    ),
+    Metric(
+        "account_reach",
+        _("Account reach"),
+        _("sum of the daily account reach"),
+        _("Unique accounts that saw any content of the account each day, from Meta's account insights."),
+    ),
+    Metric(
+        "account_views",
+        _("Account views"),
+        _("sum of the daily account views"),
+        _("Times any of the account's content was seen each day, from Meta's account insights."),
+    ),
+    Metric(
+        "accounts_engaged",
+        _("Accounts engaged"),
+        _("sum of the daily accounts engaged"),
+        _("Accounts that interacted with the account's content each day, from Meta's account insights."),
+    ),
+    Metric(
+        "follower_gain",
+        _("Follower growth"),
+        _("followers at the end of the period − followers at its start"),  # noqa: RUF001 - the formula as people read it
+        _("Net change in followers, from the daily profile snapshots."),
+    ),
+    Metric(
+        "change",
+        _("Change against the previous period"),
+        _("(this period − previous period) ÷ previous period × 100"),  # noqa: RUF001 - the formula as people read it
+        _("The previous period has the same length and ends the day before this one starts."),
+    ),
+    Metric(
+        "best_time",
+        _("Best time to post"),
+        _("average interactions of the posts published in each weekday and hour"),
+        _(
+            "Feed posts and reels of the period grouped by the weekday and hour they were posted, in your time "
+            "zone. Darker cells earned more interactions per post."
+        ),
+    ),
+    Metric(
+        "story_metrics",
+        _("Story metrics"),
+        _("latest capture before the story expired"),
+        _(
+            "Stories disappear after 24 hours and so do their insights; the collector captures them while they "
+            "live, and the last capture is shown."
+        ),
+    ),
+)
+
+
+def interactions(likes: int | None, comments: int | None, saves: int | None, shares: int | None) -> int:
+    return (likes or 0) + (comments or 0) + (saves or 0) + (shares or 0)
+
+
+def rate(numerator: float | None, denominator: float | None) -> float | None:
+    """A percentage, or None when the denominator is zero or unknown."""
+    if numerator is None or not denominator:
+        return None
+    return 100.0 * numerator / denominator
+
+
+def er_by_reach(interactions_with_reach: int, reach: int) -> float | None:
+    return rate(interactions_with_reach, reach)
+
+
+def er_by_followers(total_interactions: int, posts: int, followers: int | None) -> float | None:
+    if not posts:
+        return None
+    return rate(total_interactions / posts, followers)
+
+
+def change(current: float | None, previous: float | None) -> float | None:
+    """Percent change against the previous period; None when there is nothing to compare with."""
+    if current is None or previous is None or previous == 0:
+        return None
+    return 100.0 * (current - previous) / abs(previous)

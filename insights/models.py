@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from collector.models import Comment, MediaProductType, MediaType, Profile
+from webhooks.models import Conversation
+
+
+class MediaKind(models.TextChoices):
+    """The four kinds people compare: Meta's media_type and media_product_type folded together."""
+
+    IMAGE = "image", _("Image")
+    CAROUSEL = "carousel", _("Carousel")
+    REEL = "reel", _("Reel")
+    STORY = "story", _("Story")
+
+    @classmethod
+    def of(cls, media_type: str, product_type: str) -> MediaKind:
+        if product_type == MediaProductType.STORY:
+            return cls.STORY
+        if product_type == MediaProductType.REELS or media_type == MediaType.VIDEO:
+            # Feed videos have been published as reels since 2022.
+            return cls.REEL
+        if media_type == MediaType.CAROUSEL_ALBUM:
+            return cls.CAROUSEL
+        return cls.IMAGE
+
+
+class DailyMetric(models.Model):
+    """The media a profile posted on one day (site time zone), of one kind, and what they earned.
+
+    Rebuilt by insights.aggregates after each collection, so the pages sum a few hundred rows
+    at most instead of reading every post. Values are the latest lifetime insights of those
+    media, attributed to the day they were posted.
+    """
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="daily_metrics")
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("media kind"), max_length=10, choices=MediaKind.choices)
+    posts = models.PositiveIntegerField(_("posts"), default=0)
+    posts_with_reach = models.PositiveIntegerField(_("posts with reach"), default=0)
+    reach = models.BigIntegerField(_("reach"), default=0)
+    views = models.BigIntegerField(_("views"), default=0)
+    likes = models.BigIntegerField(_("likes"), default=0)
+    comments = models.BigIntegerField(_("comments"), default=0)
+    saves = models.BigIntegerField(_("saves"), default=0)
+    shares = models.BigIntegerField(_("shares"), default=0)
+    interactions = models.BigIntegerField(_("interactions"), default=0)
+    interactions_with_reach = models.BigIntegerField(
+        _("interactions on posts with reach"), default=0, help_text=_("The numerator of engagement rate by reach.")
+    )
+    rebuilt_at = models.DateTimeField(_("rebuilt at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("daily metric")
+        verbose_name_plural = _("daily metrics")
+        ordering = ["profile", "date", "kind"]
+        constraints = [models.UniqueConstraint(fields=["profile", "date", "kind"], name="one_daily_metric_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id} {self.date} {self.kind}"
+
+
+class ActionKind(models.TextChoices):
+    REPLY = "reply", _("Reply")
+    HIDE = "hide", _("Hide")
+    UNHIDE = "unhide", _("Unhide")
+    DELETE = "delete", _("Delete")
+
+
+class ActionStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class CommentActionQuerySet(models.QuerySet["CommentAction"]):
+    def latest_per_comment(self, comment_ids: list[int]) -> dict[int, CommentAction]:
+        """The newest action on each of these comments: what the page shows beside them."""
+        rows = self.filter(comment_id__in=comment_ids).order_by("comment_id", "-created_at").distinct("comment_id")
+        return {action.comment_id: action for action in rows}
+
+
+# Stored instead of a sentence so the page shows it in the viewer's language.
+NEEDS_RECONNECT = "needs_reconnect"
+
+
+class MetaRequest(models.Model):
+    """Something a person asked us to do on Meta: stored first, sent by a task, outcome shown."""
+
+    status = models.CharField(_("status"), max_length=10, choices=ActionStatus.choices, default=ActionStatus.PENDING)
+    error = models.TextField(_("error"), blank=True)
+    result_meta_id = models.CharField(_("Meta id of the result"), max_length=255, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def finish(self, *, error: str = "", result_meta_id: str = "") -> None:
+        self.status = ActionStatus.FAILED if error else ActionStatus.DONE
+        self.error = error
+        self.result_meta_id = result_meta_id
+        self.finished_at = timezone.now()
+        self.save(update_fields=["status", "error", "result_meta_id", "finished_at"])
+
+    @property
+    def error_display(self) -> str:
+        if self.error == NEEDS_RECONNECT:
+            return str(_("The account's connection needs to be renewed: reconnect it and try again."))
+        return self.error
+
+
+class CommentAction(MetaRequest):
+    """A reply, hide, unhide or delete on one comment."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="actions")
+    kind = models.CharField(_("action"), max_length=10, choices=ActionKind.choices)
+    text = models.TextField(_("reply text"), blank=True)
+
+    objects = CommentActionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("comment action")
+        verbose_name_plural = _("comment actions")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["comment", "-created_at"], name="action_comment_time")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.comment_id} ({self.status})"
+
+
+class MessageReply(MetaRequest):
+    """A reply typed on the messages page, sent within Meta's messaging window."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="replies")
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("message reply")
+        verbose_name_plural = _("message replies")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"reply in {self.conversation_id} ({self.status})"

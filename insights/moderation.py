@@ -1,0 +1,159 @@
+"""The comments page's threads and filters, and the moderation requests it sends to a task."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+from collector.models import Comment, Media, Profile
+from insights.models import ActionKind, CommentAction
+
+PAGE_SIZE = 20
+STATUSES = ("all", "unanswered", "hidden")
+COMMENT_COLUMNS = (
+    "id",
+    "meta_id",
+    "media_id",
+    "parent_id",
+    "author_id",
+    "username",
+    "text",
+    "timestamp",
+    "like_count",
+    "hidden",
+    "is_deleted",
+)
+
+
+def by_owner(profile: Profile) -> Q:
+    """Comments the account wrote itself (its replies)."""
+    return Q(username=profile.username) if profile.username else Q(author_id=profile.meta_id)
+
+
+@dataclass(frozen=True)
+class CommentFilter:
+    status: str = "all"
+    text: str = ""
+    start: date | None = None
+    end: date | None = None
+    media_id: int | None = None
+    page: int = 1
+
+    @classmethod
+    def from_query(cls, params: Mapping[str, str]) -> CommentFilter:
+        status = params.get("status", "all")
+        media = params.get("media", "")
+        page = params.get("page", "1")
+        try:
+            start, end = parse_date(params.get("start") or ""), parse_date(params.get("end") or "")
+        except ValueError:
+            start = end = None
+        return cls(
+            status=status if status in STATUSES else "all",
+            text=(params.get("q") or "").strip()[:200],
+            start=start,
+            end=end,
+            media_id=int(media) if media.isdigit() else None,
+            page=max(1, min(int(page), 10_000)) if page.isdigit() else 1,
+        )
+
+    @property
+    def is_filtered(self) -> bool:
+        return self.status != "all" or bool(self.text or self.start or self.end or self.media_id)
+
+    def query(self, **changes: Any) -> str:
+        """This filter's query string, with some values changed (for paging links)."""
+        values = {
+            "status": self.status if self.status != "all" else "",
+            "q": self.text,
+            "start": self.start.isoformat() if self.start else "",
+            "end": self.end.isoformat() if self.end else "",
+            "media": str(self.media_id or ""),
+            "page": str(self.page) if self.page > 1 else "",
+        }
+        values.update({key: str(value) for key, value in changes.items()})
+        return urlencode({key: value for key, value in values.items() if value})
+
+    def apply(self, profile: Profile, comments: QuerySet[Comment]) -> QuerySet[Comment]:
+        zone = timezone.get_current_timezone()
+        if self.media_id:
+            comments = comments.filter(media_id=self.media_id)
+        if self.start:
+            comments = comments.filter(timestamp__gte=datetime.combine(self.start, time.min, tzinfo=zone))
+        if self.end:
+            comments = comments.filter(
+                timestamp__lt=datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=zone)
+            )
+        if self.text:
+            comments = comments.filter(Q(text__icontains=self.text) | Q(username__icontains=self.text))
+        if self.status == "unanswered":
+            owner_reply = Comment.objects.filter(by_owner(profile), parent=OuterRef("pk"))
+            comments = comments.filter(is_deleted=False).exclude(by_owner(profile)).exclude(Exists(owner_reply))
+        elif self.status == "hidden":
+            hidden_reply = Comment.objects.filter(parent=OuterRef("pk"), hidden=True)
+            comments = comments.filter(Q(hidden=True) | Exists(hidden_reply))
+        return comments
+
+
+@dataclass
+class Threads:
+    comments: list[Comment]
+    has_next: bool
+    actions: dict[int, CommentAction]
+
+
+def threads(profile: Profile, chosen: CommentFilter) -> Threads:
+    """One page of top-level comments with their replies and each one's latest moderation state.
+
+    Three queries whatever the size of the profile: the page (keyed on the profile's time
+    index, one row more than shown to know whether a next page exists), the replies, and the
+    latest actions.
+    """
+    top_level = Comment.objects.filter(profile=profile, parent__isnull=True).only(*COMMENT_COLUMNS)
+    offset = (chosen.page - 1) * PAGE_SIZE
+    page = list(
+        chosen.apply(profile, top_level)
+        .select_related(None)
+        .prefetch_related(Prefetch("replies", queryset=Comment.objects.only(*COMMENT_COLUMNS).order_by("timestamp")))
+        .order_by("-timestamp", "-id")[offset : offset + PAGE_SIZE + 1]
+    )
+    has_next = len(page) > PAGE_SIZE
+    page = page[:PAGE_SIZE]
+    ids = [comment.pk for comment in page] + [reply.pk for comment in page for reply in comment.replies.all()]
+    actions = CommentAction.objects.latest_per_comment(ids) if ids else {}
+    for comment in page:
+        comment.answered = any(_matches_owner(profile, reply) for reply in comment.replies.all())
+        comment.by_owner = _matches_owner(profile, comment)
+    return Threads(page, has_next, actions)
+
+
+def _matches_owner(profile: Profile, comment: Comment) -> bool:
+    return comment.username == profile.username if profile.username else comment.author_id == profile.meta_id
+
+
+def recent_posts(profile: Profile, limit: int = 50) -> list[Media]:
+    """Posts to pick a thread from: the newest, with their comment counts (one LIMITed query)."""
+    return list(
+        Media.objects.filter(profile=profile, is_deleted=False)
+        .only("id", "meta_id", "caption", "timestamp", "comments_count", "media_product_type")
+        .order_by("-timestamp")[:limit]
+    )
+
+
+def request_action(comment: Comment, kind: str, user: Any, text: str = "") -> CommentAction:
+    """Store the request and queue the task once it is committed: the page shows it pending."""
+    from insights.tasks import perform_comment_action
+
+    action = CommentAction.objects.create(
+        comment=comment, kind=ActionKind(kind), text=text if kind == ActionKind.REPLY else "", requested_by=user
+    )
+    transaction.on_commit(lambda: perform_comment_action.delay(action.pk))
+    return action

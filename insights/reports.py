@@ -1,0 +1,308 @@
+"""What the engagement, profile and compare pages show, read from the daily aggregates.
+
+Every function here runs a fixed number of queries whatever the number of posts: sums come from
+DailyMetric and ProfileSnapshot (one row per day), and the few per-post lists are LIMITed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Avg, Count, Prefetch
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
+
+from collector.models import Media, MediaInsight, MediaProductType, Profile, ProfileSnapshot
+from insights import metrics
+from insights.aggregates import INTERACTIONS
+from insights.models import DailyMetric, MediaKind
+from insights.periods import Period
+
+HEAT_LEVELS = 5
+
+
+@dataclass
+class Totals:
+    """Sums over DailyMetric rows, and the rates the metrics module defines on them."""
+
+    posts: int = 0
+    posts_with_reach: int = 0
+    reach: int = 0
+    views: int = 0
+    likes: int = 0
+    comments: int = 0
+    saves: int = 0
+    shares: int = 0
+    interactions: int = 0
+    interactions_with_reach: int = 0
+    followers: int | None = None
+
+    def add(self, row: DailyMetric) -> None:
+        for name in (
+            "posts",
+            "posts_with_reach",
+            "reach",
+            "views",
+            "likes",
+            "comments",
+            "saves",
+            "shares",
+            "interactions",
+            "interactions_with_reach",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(row, name))
+
+    @property
+    def er_reach(self) -> float | None:
+        return metrics.er_by_reach(self.interactions_with_reach, self.reach)
+
+    @property
+    def er_followers(self) -> float | None:
+        return metrics.er_by_followers(self.interactions, self.posts, self.followers)
+
+
+@dataclass
+class AccountTotals:
+    """Account insights over a period, from the daily profile snapshots."""
+
+    reach: int | None = None
+    views: int | None = None
+    accounts_engaged: int | None = None
+    follows: int | None = None
+    unfollows: int | None = None
+    followers_start: int | None = None
+    followers_end: int | None = None
+
+    def add(self, snapshot: ProfileSnapshot) -> None:
+        for name in ("reach", "views", "accounts_engaged", "follows", "unfollows"):
+            value = getattr(snapshot, name)
+            if value is not None:
+                setattr(self, name, (getattr(self, name) or 0) + value)
+        if snapshot.followers_count is not None:
+            if self.followers_start is None:
+                self.followers_start = snapshot.followers_count
+            self.followers_end = snapshot.followers_count
+
+    @property
+    def follower_gain(self) -> int | None:
+        if self.followers_start is None or self.followers_end is None:
+            return None
+        return self.followers_end - self.followers_start
+
+
+@dataclass
+class Comparison:
+    """One number this period, the same number the period before, and the change."""
+
+    current: float | None
+    previous: float | None
+
+    @property
+    def change(self) -> float | None:
+        return metrics.change(self.current, self.previous)
+
+
+@dataclass
+class Engagement:
+    period: Period
+    totals: Totals
+    previous: Totals
+    account: AccountTotals
+    previous_account: AccountTotals
+    by_kind: list[tuple[str, str, Totals]]
+    series: list[dict[str, Any]]
+    comparisons: dict[str, Comparison] = field(default_factory=dict)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.totals.posts == 0 and self.account.reach is None and self.account.followers_end is None
+
+
+def _daily_rows(profile_ids: Iterable[int], start: date, end: date) -> list[DailyMetric]:
+    return list(
+        DailyMetric.objects.filter(profile_id__in=list(profile_ids), date__gte=start, date__lte=end).order_by("date")
+    )
+
+
+def _snapshots(profile_ids: Iterable[int], start: date, end: date) -> list[ProfileSnapshot]:
+    return list(
+        ProfileSnapshot.objects.filter(profile_id__in=list(profile_ids), date__gte=start, date__lte=end)
+        .defer("raw")
+        .order_by("date")
+    )
+
+
+def engagement(profile: Profile, period: Period) -> Engagement:
+    """The engagement page's numbers: two queries for this period and the previous one."""
+    previous = period.previous
+    rows = _daily_rows([profile.pk], previous.start, period.end)
+    snapshots = _snapshots([profile.pk], previous.start, period.end)
+
+    totals, before = Totals(), Totals()
+    kinds: dict[str, Totals] = {kind.value: Totals() for kind in MediaKind}
+    per_day: dict[date, dict[str, int]] = {day: {"reach": 0, "views": 0, "interactions": 0} for day in period.dates()}
+    for row in rows:
+        if row.date >= period.start:
+            totals.add(row)
+            kinds[row.kind].add(row)
+            day = per_day[row.date]
+            day["reach"] += row.reach
+            day["views"] += row.views
+            day["interactions"] += row.interactions
+        else:
+            before.add(row)
+
+    account, previous_account = AccountTotals(), AccountTotals()
+    for snapshot in snapshots:
+        (account if snapshot.date >= period.start else previous_account).add(snapshot)
+    totals.followers = account.followers_end if account.followers_end is not None else profile.followers_count
+    before.followers = (
+        previous_account.followers_end if previous_account.followers_end is not None else totals.followers
+    )
+    for kind_totals in kinds.values():
+        kind_totals.followers = totals.followers
+
+    report = Engagement(
+        period=period,
+        totals=totals,
+        previous=before,
+        account=account,
+        previous_account=previous_account,
+        by_kind=[(kind.value, kind.label, kinds[kind.value]) for kind in MediaKind],
+        series=[{"date": day.isoformat(), **values} for day, values in per_day.items()],
+    )
+    report.comparisons = {
+        "posts": Comparison(totals.posts, before.posts),
+        "reach": Comparison(totals.reach, before.reach),
+        "views": Comparison(totals.views, before.views),
+        "interactions": Comparison(totals.interactions, before.interactions),
+        "er_reach": Comparison(totals.er_reach, before.er_reach),
+        "er_followers": Comparison(totals.er_followers, before.er_followers),
+        "account_reach": Comparison(account.reach, previous_account.reach),
+        "account_views": Comparison(account.views, previous_account.views),
+        "accounts_engaged": Comparison(account.accounts_engaged, previous_account.accounts_engaged),
+        "follower_gain": Comparison(account.follower_gain, previous_account.follower_gain),
+    }
+    return report
+
+
+def _feed_media(profile: Profile, period: Period) -> Any:
+    start, end = period.bounds()
+    return Media.objects.filter(profile=profile, is_deleted=False, timestamp__gte=start, timestamp__lt=end).exclude(
+        media_product_type=MediaProductType.STORY
+    )
+
+
+def ranked_posts(profile: Profile, period: Period, limit: int = 5) -> tuple[list[Media], list[Media]]:
+    """The period's most and least engaging feed posts and reels (two LIMITed queries)."""
+    columns = (
+        "id",
+        "meta_id",
+        "caption",
+        "media_type",
+        "media_product_type",
+        "permalink",
+        "timestamp",
+        "like_count",
+        "comments_count",
+        "saved",
+        "shares",
+        "reach",
+        "views",
+        "total_interactions",
+    )
+    ranked = _feed_media(profile, period).annotate(engagement=INTERACTIONS).only(*columns)
+    top = list(ranked.order_by("-engagement", "-timestamp")[:limit])
+    bottom = list(ranked.order_by("engagement", "-timestamp")[:limit]) if top else []
+    for post in [*top, *bottom]:
+        post.er_reach = metrics.rate(post.engagement, post.reach)
+        post.kind_label = MediaKind(MediaKind.of(post.media_type, post.media_product_type)).label
+    return top, bottom
+
+
+@dataclass
+class Heatmap:
+    rows: list[tuple[int, list[dict[str, Any]]]]  # (ISO weekday, 24 cells)
+    best: dict[str, Any] | None
+
+
+def best_time_heatmap(profile: Profile, period: Period, zone: ZoneInfo) -> Heatmap:
+    """Average interactions per post by weekday by hour in the viewer's zone: one grouped query."""
+    cells = (
+        _feed_media(profile, period)
+        .annotate(weekday=ExtractIsoWeekDay("timestamp", tzinfo=zone), hour=ExtractHour("timestamp", tzinfo=zone))
+        .values("weekday", "hour")
+        .annotate(average=Avg(INTERACTIONS), posts=Count("id"))
+        .order_by()
+    )
+    grid = {(cell["weekday"], cell["hour"]): cell for cell in cells}
+    peak = max((cell["average"] or 0 for cell in grid.values()), default=0)
+    rows = []
+    for weekday in range(1, 8):
+        row = []
+        for hour in range(24):
+            cell = grid.get((weekday, hour))
+            average = float(cell["average"] or 0) if cell else None
+            level = 0 if not cell or not peak else max(1, round(HEAT_LEVELS * (average or 0) / peak))
+            row.append({"hour": hour, "average": average, "posts": cell["posts"] if cell else 0, "level": level})
+        rows.append((weekday, row))
+    best = None
+    if grid:
+        weekday, hour = max(grid, key=lambda key: (grid[key]["average"] or 0, grid[key]["posts"]))
+        best = {"weekday": weekday, "hour": hour, "average": float(grid[(weekday, hour)]["average"] or 0)}
+    return Heatmap(rows=rows, best=best)
+
+
+def stories(profile: Profile, period: Period, limit: int = 12) -> list[Media]:
+    """The period's latest stories, each with the last insights captured before it expired."""
+    start, end = period.bounds()
+    last_capture = MediaInsight.objects.order_by("media_id", "-captured_at").distinct("media_id").defer("raw")
+    return list(
+        Media.objects.filter(
+            profile=profile, media_product_type=MediaProductType.STORY, timestamp__gte=start, timestamp__lt=end
+        )
+        .defer("raw", "children")
+        .prefetch_related(Prefetch("insights", queryset=last_capture, to_attr="captures"))
+        .order_by("-timestamp")[:limit]
+    )
+
+
+def follower_series(profile: Profile, days: int = 365) -> list[dict[str, Any]]:
+    """Followers per day from the snapshots, for the growth chart (one query, ≤ `days` rows)."""
+    snapshots = (
+        ProfileSnapshot.objects.filter(profile=profile, followers_count__isnull=False)
+        .order_by("-date")
+        .values_list("date", "followers_count")[:days]
+    )
+    return [{"date": day.isoformat(), "followers": followers} for day, followers in reversed(list(snapshots))]
+
+
+@dataclass
+class CompareRow:
+    profile: Profile
+    totals: Totals
+    account: AccountTotals
+
+
+def compare(profiles: list[Profile], period: Period) -> list[CompareRow]:
+    """Several profiles over one period: two queries whatever the number of profiles."""
+    ids = [profile.pk for profile in profiles]
+    totals: dict[int, Totals] = defaultdict(Totals)
+    accounts: dict[int, AccountTotals] = defaultdict(AccountTotals)
+    for row in _daily_rows(ids, period.start, period.end):
+        totals[row.profile_id].add(row)
+    for snapshot in _snapshots(ids, period.start, period.end):
+        accounts[snapshot.profile_id].add(snapshot)
+    rows = []
+    for profile in profiles:
+        profile_totals = totals[profile.pk]
+        account = accounts[profile.pk]
+        profile_totals.followers = (
+            account.followers_end if account.followers_end is not None else profile.followers_count
+        )
+        rows.append(CompareRow(profile, profile_totals, account))
+    return rows

@@ -1,0 +1,148 @@
+"""Work that talks to Meta or rebuilds aggregates, off the request (queue `default`)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date
+
+from celery import Task, shared_task
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+from collector.models import Comment
+from insights.aggregates import rebuild_daily_metrics as rebuild
+from insights.models import NEEDS_RECONNECT, ActionKind, ActionStatus, CommentAction, MessageReply
+from meta.client import GraphClient
+from meta.errors import MetaError, RateLimited, TokenInvalid, TransientError
+from webhooks.models import Message
+
+logger = logging.getLogger(__name__)
+MAX_RETRY_DELAY = 900.0
+
+
+@shared_task(acks_late=True)
+def rebuild_daily_metrics(profile_id: int, since: str | None = None) -> int:
+    """The hook the collector calls after each collection: `since` is an ISO date or None."""
+    day: date | None = parse_date(since) if since else None
+    return rebuild(profile_id, day)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5)
+def perform_comment_action(self: Task, action_id: int) -> str:
+    """Send one reply, hide, unhide or delete to Meta with the profile's credential.
+
+    Meta's refusals end the action as failed with its reason; rate limits and transient
+    failures retry later while the page keeps showing it pending.
+    """
+    action = CommentAction.objects.select_related("comment__profile__credential").get(pk=action_id)
+    if action.status != ActionStatus.PENDING:
+        return action.status
+    comment = action.comment
+    credential = comment.profile.credential
+    if credential is None or not credential.is_usable:
+        action.finish(error=NEEDS_RECONNECT)
+        return action.status
+    client = credential.graph_client()
+    try:
+        result_id = _send(client, action)
+    except TokenInvalid as exc:
+        credential.mark_needs_reconnect(str(exc))
+        action.finish(error=str(exc))
+    except (RateLimited, TransientError) as exc:
+        _retry_or_fail(self, action, exc)
+    except MetaError as exc:
+        action.finish(error=str(exc))
+    else:
+        _apply(action, comment, result_id)
+    return action.status
+
+
+def _send(client: GraphClient, action: CommentAction) -> str:
+    meta_id = action.comment.meta_id
+    if action.kind == ActionKind.REPLY:
+        return str(client.post(f"/{meta_id}/replies", data={"message": action.text})["id"])
+    if action.kind in (ActionKind.HIDE, ActionKind.UNHIDE):
+        hide = "true" if action.kind == ActionKind.HIDE else "false"
+        client.post(f"/{meta_id}", data={"hide": hide})
+        return ""
+    client.delete(f"/{meta_id}")
+    return ""
+
+
+def _apply(action: CommentAction, comment: Comment, result_id: str) -> None:
+    """Mirror what Meta accepted in our copy, so the page agrees with Instagram at once."""
+    with transaction.atomic():
+        if action.kind == ActionKind.REPLY:
+            profile = comment.profile
+            Comment.objects.get_or_create(
+                profile=profile,
+                meta_id=result_id,
+                defaults={
+                    "media_id": comment.media_id,
+                    "parent": comment.parent or comment,
+                    "author_id": profile.meta_id,
+                    "username": profile.username,
+                    "text": action.text,
+                    "timestamp": timezone.now(),
+                },
+            )
+        elif action.kind == ActionKind.DELETE:
+            comment.is_deleted = True
+            comment.save(update_fields=["is_deleted", "updated_at"])
+        else:
+            comment.hidden = action.kind == ActionKind.HIDE
+            comment.save(update_fields=["hidden", "updated_at"])
+        action.finish(result_meta_id=result_id)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5)
+def send_message_reply(self: Task, reply_id: int) -> str:
+    """Send one direct-message reply (Meta's Send API) and keep it as the profile's message."""
+    reply = MessageReply.objects.select_related("conversation__profile__credential").get(pk=reply_id)
+    if reply.status != ActionStatus.PENDING:
+        return reply.status
+    conversation = reply.conversation
+    profile = conversation.profile
+    credential = profile.credential
+    if credential is None or not credential.is_usable:
+        reply.finish(error=NEEDS_RECONNECT)
+        return reply.status
+    # Instagram Login sends as /me; Facebook Login sends through the linked Page with its token.
+    sender = "me" if credential.is_instagram_login or not profile.page_id else profile.page_id
+    try:
+        result = credential.graph_client().post(
+            f"/{sender}/messages",
+            data={
+                "recipient": json.dumps({"id": conversation.participant_id}),
+                "message": json.dumps({"text": reply.text}),
+            },
+        )
+    except TokenInvalid as exc:
+        credential.mark_needs_reconnect(str(exc))
+        reply.finish(error=str(exc))
+    except (RateLimited, TransientError) as exc:
+        _retry_or_fail(self, reply, exc)
+    except MetaError as exc:
+        reply.finish(error=str(exc))
+    else:
+        mid = str(result.get("message_id") or "")
+        with transaction.atomic():
+            if mid:
+                Message.objects.get_or_create(
+                    conversation=conversation,
+                    mid=mid,
+                    defaults={"is_echo": True, "text": reply.text, "sent_at": timezone.now()},
+                )
+            reply.finish(result_meta_id=mid)
+    return reply.status
+
+
+def _retry_or_fail(task: Task, request: CommentAction | MessageReply, exc: MetaError) -> None:
+    if task.request.retries >= task.max_retries:
+        request.finish(error=str(exc))
+        return
+    delay = min(getattr(exc, "retry_after", 0) or 30 * 2**task.request.retries, MAX_RETRY_DELAY)
+    logger.info("%s waits %.0fs for Meta: %s", request, delay, exc)
+    raise task.retry(countdown=delay) from exc

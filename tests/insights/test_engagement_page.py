@@ -1,0 +1,61 @@
+"""The engagement page: rates with their formulas, comparisons, breakdowns, posts, heatmap, stories."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from collector.models import CollectionStatus, Profile
+from tests.insights.builders import account, populate
+from tests.insights.conftest import page_text
+
+
+def test_it_shows_both_engagement_rates_with_their_formulas(signed_in, lab):
+    text = page_text(signed_in.get(reverse("engagement", args=[lab.profile.pk]) + "?period=90"))
+    assert "Engagement rate by reach" in text and "Engagement rate by followers" in text
+    assert "reach of those posts × 100" in text
+    assert "interactions per post ÷ followers at the end of the period × 100" in text
+    assert "vs previous period" in text
+    for section in ('id="by-kind"', 'id="top-posts"', 'id="bottom-posts"', 'id="heatmap"', 'id="stories"'):
+        assert section in text
+
+
+def test_an_empty_period_says_so(signed_in, lab):
+    url = reverse("engagement", args=[lab.profile.pk]) + "?period=custom&start=2019-01-01&end=2019-01-31"
+    text = page_text(signed_in.get(url))
+    assert "Nothing in this period" in text
+
+
+def test_another_organizations_profile_is_not_found(signed_in, db):
+    stranger = account("someone.else")
+    assert signed_in.get(reverse("engagement", args=[stranger.profile.pk])).status_code == 404
+    assert signed_in.get(reverse("comments", args=[stranger.profile.pk])).status_code == 404
+
+
+def test_a_rate_limited_profile_says_when_collection_resumes(signed_in, lab):
+    Profile.objects.filter(pk=lab.profile.pk).update(collection_status=CollectionStatus.PAUSED)
+    text = page_text(signed_in.get(reverse("engagement", args=[lab.profile.pk])))
+    assert 'id="banner-rate-limited"' in text
+
+
+def test_a_running_backfill_shows_its_progress(signed_in, lab):
+    Profile.objects.filter(pk=lab.profile.pk).update(
+        backfill_started_at=timezone.now(), backfill_total=1200, backfill_done=300
+    )
+    text = page_text(signed_in.get(reverse("profile", args=[lab.profile.pk])))
+    assert "300 of 1,200 media" in text and 'value="25"' in text
+
+
+def test_the_engagement_page_query_count_does_not_grow_with_the_data(client, db, django_assert_max_num_queries):
+    small, large = account("small.campus"), account("large.campus")
+    populate(small.profile, media=100, comments_per_media=2, days=90)
+    populate(large.profile, media=1500, comments_per_media=10, days=90, seed=3)
+    counts = []
+    for lab in (small, large):
+        client.force_login(lab.user)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("engagement", args=[lab.profile.pk]) + "?period=90").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    with django_assert_max_num_queries(15):
+        client.get(reverse("engagement", args=[large.profile.pk]) + "?period=90")

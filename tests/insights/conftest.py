@@ -26,3 +26,48 @@ def signed_in(client: Client, lab: Account) -> Client:
 
 def page_text(response: Any) -> str:
     return response.content.decode()
+
+
+@pytest.fixture
+def sandbox_lab(sandbox: Any, transactional_db: None) -> Account:
+    """An admin whose profile is the sandbox's @ifma.saoluis, with an Instagram Login token."""
+    from accounts.models import Credential
+
+    minted = sandbox.mint_token("instagram", "ifma.saoluis")
+    created = account("ifma.saoluis")
+    Credential.objects.filter(pk=created.profile.credential_id).update(meta_user_id=str(minted["user_id"]))
+    credential = Credential.objects.get(pk=created.profile.credential_id)
+    credential.token = minted["access_token"]
+    credential.save()
+    created.profile.refresh_from_db()
+    return created
+
+
+def sandbox_comment(sandbox: Any, lab: Account, text: str = "Quando sai o edital?") -> Any:
+    """A comment that exists on the sandbox's first post, mirrored in our database."""
+    from django.utils import timezone
+
+    from collector.models import Comment, Media
+
+    client = lab.profile.credential.graph_client()
+    first = client.get(f"/{lab.profile.meta_id}/media", {"fields": "id,timestamp", "limit": 1})["data"][0]
+    created = sandbox._call("POST", "comments", json={"media_id": first["id"], "text": text, "username": "aluna.ifma"})
+    media, _ = Media.objects.get_or_create(
+        profile=lab.profile, meta_id=first["id"], defaults={"timestamp": timezone.now(), "media_type": "IMAGE"}
+    )
+    return Comment.objects.create(
+        profile=lab.profile, media=media, meta_id=str(created["id"]), username="aluna.ifma", text=text,
+        timestamp=timezone.now(),
+    )  # fmt: skip
+
+
+def wait_for(check: Any, timeout: float = 30, what: str = "the condition") -> Any:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"{what} not reached within {timeout:.0f}s")

@@ -94,7 +94,7 @@ def populate(
     rng = random.Random(seed)
     now = timezone.now()
     today = today or timezone.localdate(timezone=timezone.get_default_timezone())
-    end = datetime.combine(today, datetime.min.time(), tzinfo=dt_timezone.utc) + timedelta(hours=20)
+    end = min(datetime.combine(today, datetime.min.time(), tzinfo=dt_timezone.utc) + timedelta(hours=20), now)
     followers = profile.followers_count or 10_000
     weights = [weight for *_rest, weight in KINDS]
     rows = []
@@ -182,7 +182,7 @@ def copy_comments(profile: Profile, feed: list[tuple[int, datetime]], per_media:
         with cursor.cursor.copy(f"COPY collector_comment (id, {columns}) FROM STDIN") as copy:
             for media_id, posted in feed:
                 for _n in range(per_media):
-                    at = posted + timedelta(minutes=rng.randint(1, 20_000))
+                    at = min(posted + timedelta(minutes=rng.randint(1, 20_000)), now - timedelta(hours=3))
                     comment_id = next_id
                     copy.write_row(
                         (

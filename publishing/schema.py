@@ -11,7 +11,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiRespo
 
 from publishing.authentication import INVALID, NOT_PROVIDED
 from publishing.permissions import FORBIDDEN
-from publishing.serializers import BASE64_ERROR, DetailSerializer, StorySerializer
+from publishing.serializers import BASE64_ERROR, DetailSerializer, PaginatedStoryListSerializer, StorySerializer
 
 
 class ClientJWTScheme(OpenApiAuthenticationExtension):
@@ -170,7 +170,7 @@ def story_schemas(platform: str) -> dict[str, Any]:
             "tags": tags,
             "summary": f"Lista todos os stories do {platform} da loja",
             "parameters": [DEALER_ID],
-            "responses": {200: StorySerializer(many=True), **ERRORS, 404: ERROR_404},
+            "responses": {200: PaginatedStoryListSerializer, **ERRORS, 404: ERROR_404},
             "examples": [LIST_EXAMPLE],
         },
         "create": {

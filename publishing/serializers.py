@@ -7,8 +7,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import exceptions, serializers
 
 from accounts.models import Organization
@@ -95,7 +94,7 @@ class StorySerializer(serializers.ModelSerializer):
     def dealer(self) -> Organization:
         return self.context["dealer"]
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_asset(self, story: Story) -> str | None:
         request = self.context.get("request")
         base = request.build_absolute_uri("/") if request is not None else settings.SITE_URL
@@ -183,3 +182,11 @@ class StorySerializer(serializers.ModelSerializer):
 
 class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
+
+
+@extend_schema_serializer(many=False)  # already the page: no second pagination wrapper in the schema
+class PaginatedStoryListSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = StorySerializer(many=True)

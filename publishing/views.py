@@ -13,14 +13,17 @@ from rest_framework import exceptions, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.views import APIView
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
+from rest_framework_simplejwt.views import TokenObtainPairView
+from rest_framework_simplejwt.views import TokenRefreshView as BaseTokenRefreshView
 
 from accounts.models import Organization
 from publishing.authentication import ClientJWTAuthentication
 from publishing.models import Channel, Story
 from publishing.pagination import StoryPagination
 from publishing.permissions import CanManageDealer
-from publishing.schema import story_schemas
-from publishing.serializers import StorySerializer
+from publishing.schema import ERROR_400, story_schemas
+from publishing.serializers import DetailSerializer, StorySerializer
 
 PG_BIGINT_MAX = 2**63 - 1
 MISSING_DEALER = "Parâmetro ID da Loja não encontrado"
@@ -107,3 +110,13 @@ class MissingDealerView(ContractAPIView):
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         raise exceptions.ParseError(MISSING_DEALER)
+
+
+@extend_schema(tags=["Autenticação"], responses={200: TokenObtainPairSerializer, 400: ERROR_400, 401: DetailSerializer})
+class TokenObtainView(TokenObtainPairView):
+    """Username and password → an access and a refresh token (simplejwt)."""
+
+
+@extend_schema(tags=["Autenticação"], responses={200: TokenRefreshSerializer, 400: ERROR_400, 401: DetailSerializer})
+class TokenRefreshView(BaseTokenRefreshView):
+    """A refresh token → a new access token."""

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Membership, Organization, Role
 from publishing.models import Story
-from tests.publishing.conftest import JPEG_B64, MP4_B64, headers_for, link_page, stories_url
+from tests.publishing.conftest import JPEG_B64, MP4_B64, headers_for, link_page
 
 HOST = "media.integradordeanuncios.com.br"
 

@@ -292,6 +292,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # Separate request/response components, so clients and schemathesis see what is writable.
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"StoryStatusEnum": "publishing.models.StoryStatus"},
 }
 
 # --- Logging: access tokens are redacted from every log line -----------------------------

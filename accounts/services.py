@@ -354,10 +354,16 @@ def begin_disconnect(credential: Credential, *, delete_data: bool) -> list[int]:
     ids = [item.pk for item in connection]
     with transaction.atomic():
         if delete_data:
-            # Profiles cascade to everything collected from them.
-            credential.organization.profiles.filter(credential_id__in=ids).delete()
+            _delete_profiles(credential.organization.profiles.filter(credential_id__in=ids))
         Credential.objects.filter(pk__in=ids).update(status=CredentialStatus.REVOKED, updated_at=timezone.now())
     return ids
+
+
+def _delete_profiles(profiles: Any) -> None:
+    """Profiles cascade to everything collected from them. Locking them first makes a collection
+    task that is inserting rows for them finish before the cascade looks (or wait, then fail)."""
+    ids = list(profiles.select_for_update().values_list("pk", flat=True))
+    profiles.model.objects.filter(pk__in=ids).delete()
 
 
 def revoke_and_forget(credential_ids: list[int]) -> None:
@@ -389,9 +395,11 @@ def delete_meta_user_data(request_id: int) -> None:
     credentials = Credential.objects.filter(meta_user_id=deletion.meta_user_id)
     with transaction.atomic():
         for organization in Organization.objects.filter(credentials__in=credentials).distinct():
-            organization.profiles.filter(
-                Q(credential__in=credentials) | Q(meta_id__in=credentials.values("subject_id"))
-            ).delete()
+            _delete_profiles(
+                organization.profiles.filter(
+                    Q(credential__in=credentials) | Q(meta_id__in=credentials.values("subject_id"))
+                )
+            )
         deleted = credentials.count()
         credentials.delete()
         deletion.status = DeletionStatus.DONE

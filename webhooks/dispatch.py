@@ -40,10 +40,6 @@ def dispatch(payload: dict[str, Any]) -> tuple[Batch, Profile | None]:
     profiles_by_entry: dict[tuple[str, str], list[Profile]] = {}
     first_profile: Profile | None = None
     for change in split(payload):
-        handler = HANDLERS.get(change.field)
-        if handler is None:
-            batch.unhandled[change.field] = batch.unhandled.get(change.field, 0) + 1
-            continue
         key = (change.object, change.entry_id)
         if key not in profiles_by_entry:
             profiles_by_entry[key] = list(
@@ -52,12 +48,16 @@ def dispatch(payload: dict[str, Any]) -> tuple[Batch, Profile | None]:
                 )
             )
         profiles = profiles_by_entry[key]
+        first_profile = first_profile or next(iter(profiles), None)
+        handler = HANDLERS.get(change.field)
+        if handler is None:
+            batch.unhandled[change.field] = batch.unhandled.get(change.field, 0) + 1
+            continue
         if not profiles:
             batch.ignore(f"no profile for {change.object} {change.entry_id}")
             continue
         for profile in profiles:
             handler(change, profile, batch)
             batch.touched.add(profile.pk)
-        first_profile = first_profile or profiles[0]
         batch.handled[change.field] = batch.handled.get(change.field, 0) + 1
     return batch, first_profile

@@ -10,17 +10,19 @@ from typing import Any
 from celery import Task, shared_task
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
-from collector.models import Mention, Profile
+from collector.models import Comment, CommentSource, Media, Mention, Platform, Profile
 from meta.errors import MetaError, TokenInvalid
 from webhooks.dispatch import dispatch
 from webhooks.models import EventStatus, WebhookEvent
 
 logger = logging.getLogger(__name__)
 SWEEP_AFTER_SECONDS = 10
-SWEEP_BATCH = 5000
+SWEEP_CHUNK = 1000
+LAST_WEBHOOK_PRECISION = timedelta(seconds=1)
+SWEEP_SECONDS = 45
 SWEEP_REPEAT = timedelta(minutes=10)
 # After a failed publish, stop trying for a while: the sweep will queue what piles up, and
 # every request meanwhile is answered without waiting on a dead broker.
@@ -46,7 +48,8 @@ def enqueue(task: Task, *args: Any) -> bool:
     return True
 
 
-@shared_task(acks_late=True)
+# No result rows: the event's own status is the result, and bursts must stay cheap.
+@shared_task(acks_late=True, ignore_result=True)
 def process_event(event_id: int) -> str:
     """Handle one stored delivery; safe to run twice (the second run finds it processed)."""
     try:
@@ -59,7 +62,10 @@ def process_event(event_id: int) -> str:
             batch, profile = dispatch(event.payload())
             now = timezone.now()
             if batch.touched:
-                Profile.objects.filter(pk__in=batch.touched).update(last_webhook_at=now)
+                # At most one write a second per profile: a burst must not queue on its row lock.
+                Profile.objects.filter(pk__in=batch.touched).filter(
+                    Q(last_webhook_at__isnull=True) | Q(last_webhook_at__lt=now - LAST_WEBHOOK_PRECISION)
+                ).update(last_webhook_at=now)
             for mention_id in batch.mentions_to_fetch:
                 transaction.on_commit(lambda mention_id=mention_id: enqueue(fetch_mention, mention_id))
             event.status = EventStatus.UNHANDLED if batch.unhandled else EventStatus.PROCESSED
@@ -93,26 +99,25 @@ def sweep_unprocessed() -> int:
     """Queue deliveries stored while the broker was away (run every minute by beat).
 
     Each is requeued at most once every ten minutes, so a worker that is merely behind does
-    not get its backlog doubled every minute.
+    not get its backlog doubled every minute. Stops early when the broker fails again.
     """
     now = timezone.now()
-    ids = list(
-        WebhookEvent.objects.due_for_sweep(now - timedelta(seconds=SWEEP_AFTER_SECONDS), now - SWEEP_REPEAT)
-        .order_by("received_at")
-        .values_list("pk", flat=True)[:SWEEP_BATCH]
-    )
+    due = WebhookEvent.objects.due_for_sweep(now - timedelta(seconds=SWEEP_AFTER_SECONDS), now - SWEEP_REPEAT)
+    deadline = time.monotonic() + SWEEP_SECONDS
     queued = 0
-    for event_id in ids:
-        if not enqueue(process_event, event_id):
+    while time.monotonic() < deadline:
+        ids = list(due.order_by("received_at").values_list("pk", flat=True)[:SWEEP_CHUNK])
+        sent = [event_id for event_id in ids if enqueue(process_event, event_id)]
+        WebhookEvent.objects.filter(pk__in=sent).update(swept_at=now)
+        queued += len(sent)
+        if len(sent) < SWEEP_CHUNK:
             break
-        queued += 1
-    WebhookEvent.objects.filter(pk__in=ids[:queued]).update(swept_at=now)
     if queued:
         logger.info("sweep queued %s stored webhook deliveries", queued)
     return queued
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, ignore_result=True)
 def fetch_mention(mention_id: int) -> None:
     """What the profile was mentioned in, fetched with the profile's own credential."""
     mention = Mention.objects.select_related("profile__credential").filter(pk=mention_id).first()
@@ -134,3 +139,30 @@ def fetch_mention(mention_id: int) -> None:
         return
     mention.raw = {**mention.raw, "fetched": result}
     mention.save(update_fields=["raw"])
+
+
+@shared_task(ignore_result=True)
+def check_webhooks_arriving() -> int:
+    """Flag Instagram profiles whose comment counts grow on Meta while no comment webhook
+    arrives (every 30 minutes, from beat); collector then polls their comments.
+
+    Meta's counts come from the collector's syncs (Media.comments_count); the total seen by the
+    previous check is kept in the cache, so the first check after a cache loss only records it.
+    """
+    now = timezone.now()
+    flagged = 0
+    profiles = Profile.objects.filter(platform=Platform.INSTAGRAM, credential__isnull=False)
+    for profile in profiles.only("pk", "webhooks_missing"):
+        total = Media.objects.filter(profile=profile).aggregate(total=Sum("comments_count"))["total"] or 0
+        key = f"webhooks:comment-total:{profile.pk}"
+        previous = cache.get(key)
+        cache.set(key, (total, now), timeout=60 * 60 * 48)
+        if previous is None:
+            continue
+        previous_total, since = previous
+        arrived = Comment.objects.filter(profile=profile, source=CommentSource.WEBHOOK, first_seen_at__gte=since)
+        missing = total > previous_total and not arrived.exists()
+        if missing != profile.webhooks_missing:
+            Profile.objects.filter(pk=profile.pk).update(webhooks_missing=missing)
+        flagged += missing
+    return flagged

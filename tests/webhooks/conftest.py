@@ -92,3 +92,6 @@ def page_profile(organization: Organization, ig_credential: Credential) -> Profi
 
 def payload(name: str) -> dict[str, Any]:
     return json.loads(fixture_body(name))
+
+
+ARTIFACTS_NOTE = Path(__file__).resolve().parents[2] / "var" / "test-artifacts" / "webhooks-live-latency.txt"

@@ -21,6 +21,7 @@ from accounts.models import Organization
 from publishing.authentication import ClientJWTAuthentication
 from publishing.models import Channel, Story
 from publishing.pagination import StoryPagination
+from publishing.parsers import StoryJSONParser
 from publishing.permissions import CanManageDealer
 from publishing.schema import ERROR_400, story_schemas
 from publishing.serializers import DetailSerializer, StorySerializer
@@ -52,6 +53,7 @@ class ContractAPIView(APIView):
 class StoryViewSet(ContractAPIView, viewsets.ModelViewSet):
     serializer_class = StorySerializer
     pagination_class = StoryPagination
+    parser_classes = [StoryJSONParser]
     permission_classes = [IsAuthenticated, CanManageDealer]
     lookup_url_kwarg = "id"
     channel: str = Channel.FACEBOOK

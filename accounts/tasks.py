@@ -40,6 +40,12 @@ def refresh_instagram_tokens() -> int:
 
 
 @shared_task(acks_late=True)
+def refresh_credential(credential_id: int) -> bool:
+    credential = Credential.objects.filter(pk=credential_id).first()
+    return credential is not None and services.refresh_credential(credential)
+
+
+@shared_task(acks_late=True)
 def send_expiry_reminders() -> int:
     """Daily: tokens that cannot be refreshed are announced at 14, 7 and 1 days before they expire."""
     return sum(services.send_expiry_reminder(credential) for credential in services.expiring_without_refresh())

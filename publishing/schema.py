@@ -142,7 +142,11 @@ ERROR_400 = OpenApiResponse(
 )
 ERROR_401 = OpenApiResponse(
     response=DetailSerializer,
-    description="Credenciais ausentes ou inválidas",
+    description=(
+        "Sem token ou sem X-Client-ID/X-Client-Secret: “As credenciais de autenticação não foram fornecidas.” "
+        "Token inválido ou expirado, cliente desconhecido ou inativo, ou X-Client-Secret errado: "
+        "“Token inválido ou expirado.”"
+    ),
     examples=[
         OpenApiExample("Credenciais ausentes", value={"detail": NOT_PROVIDED}, status_codes=["401"]),
         OpenApiExample("Token inválido", value={"detail": INVALID}, status_codes=["401"]),

@@ -164,4 +164,3 @@ def test_an_instagram_story_goes_through_a_container_to_the_linked_account(
     assert story.story_url
     calls = sandbox.calls()["by_endpoint"]
     assert any("content_publishing_limit" in endpoint for endpoint in calls), calls
-

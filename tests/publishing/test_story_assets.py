@@ -30,7 +30,9 @@ def post(api: APIClient, dealer: Dealer, asset_type: int, asset_base64: str, cha
     ],
     ids=["plain", "data-url", "wrapped"],
 )
-def test_an_image_is_accepted_with_or_without_its_data_prefix(dealer: Dealer, api: APIClient, asset_base64: str) -> None:
+def test_an_image_is_accepted_with_or_without_its_data_prefix(
+    dealer: Dealer, api: APIClient, asset_base64: str
+) -> None:
     response = post(api, dealer, 1, asset_base64)
 
     assert response.status_code == 201

@@ -132,9 +132,7 @@ def test_a_viewer_reads_the_dealers_stories_but_cannot_change_them(
     assert not Story.objects.exists()
 
 
-def test_a_story_of_another_dealer_is_not_found_through_ones_own_dealer(
-    dealer: Dealer, api: APIClient
-) -> None:
+def test_a_story_of_another_dealer_is_not_found_through_ones_own_dealer(dealer: Dealer, api: APIClient) -> None:
     other = Organization.objects.create(name="Outra Loja")
     link_page(other, "555")
     foreign = Story.objects.create(organization=other, asset_type=1, page_id="555")

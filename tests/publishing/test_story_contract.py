@@ -275,9 +275,7 @@ def test_no_credentials_is_the_contracts_first_401(contract: dict[str, Any]) -> 
 
 def test_a_bad_token_is_the_contracts_second_401(contract: dict[str, Any], api_client_app: Any) -> None:
     client = APIClient()
-    client.credentials(
-        **{**headers_for(contract["user"], api_client_app), "HTTP_AUTHORIZATION": "Bearer not.a.jwt"}
-    )
+    client.credentials(**{**headers_for(contract["user"], api_client_app), "HTTP_AUTHORIZATION": "Bearer not.a.jwt"})
 
     response = client.get("/social-media/facebook/story/10")
 
@@ -285,9 +283,7 @@ def test_a_bad_token_is_the_contracts_second_401(contract: dict[str, Any], api_c
     assert response.json() == {"detail": "Token inválido ou expirado."}
 
 
-def test_a_dealer_the_user_does_not_manage_is_the_contracts_403(
-    contract: dict[str, Any], api_client_app: Any
-) -> None:
+def test_a_dealer_the_user_does_not_manage_is_the_contracts_403(contract: dict[str, Any], api_client_app: Any) -> None:
     Organization.objects.create(id=11, name="OUTRA LOJA")
     client = APIClient()
     client.credentials(**headers_for(contract["user"], api_client_app))

@@ -117,8 +117,6 @@ def main() -> int:
             "beat",
             "-l",
             "INFO",
-            "--schedule",
-            str(ROOT / "var" / "celerybeat-schedule"),
         ],
     }
     processes: dict[str, subprocess.Popen[bytes]] = {}
@@ -157,7 +155,13 @@ def supervise(processes: dict[str, subprocess.Popen[bytes]]) -> int:
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
 
-    signal.signal(signal.SIGTERM, lambda *_: stop())
+    def interrupt(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    # Ctrl-C (or a TERM from a supervisor) stops every process; the children run in sessions of
+    # their own so that one signal does not reach them twice.
+    signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, interrupt)
     try:
         while all(process.poll() is None for process in processes.values()):
             time.sleep(0.5)

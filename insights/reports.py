@@ -7,14 +7,15 @@ DailyMetric and ProfileSnapshot (one row per day), and the few per-post lists ar
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Avg, Count, Prefetch
+from django.db.models import Avg, Case, Count, OuterRef, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
+from django.utils.translation import ngettext
 
 from collector.models import Media, MediaInsight, MediaProductType, Profile, ProfileSnapshot
 from insights import metrics
@@ -23,6 +24,19 @@ from insights.models import DailyMetric, MediaKind
 from insights.periods import Period
 
 HEAT_LEVELS = 5
+SUMMED = (
+    "posts",
+    "posts_with_reach",
+    "reach",
+    "views",
+    "likes",
+    "comments",
+    "saves",
+    "shares",
+    "interactions",
+    "interactions_with_reach",
+)
+SNAPSHOT_FIELDS = ("followers_count", "reach", "views", "accounts_engaged", "follows", "unfollows")
 
 
 @dataclass
@@ -41,20 +55,9 @@ class Totals:
     interactions_with_reach: int = 0
     followers: int | None = None
 
-    def add(self, row: DailyMetric) -> None:
-        for name in (
-            "posts",
-            "posts_with_reach",
-            "reach",
-            "views",
-            "likes",
-            "comments",
-            "saves",
-            "shares",
-            "interactions",
-            "interactions_with_reach",
-        ):
-            setattr(self, name, getattr(self, name) + getattr(row, name))
+    def add(self, row: Mapping[str, Any]) -> None:
+        for name in SUMMED:
+            setattr(self, name, getattr(self, name) + (row[name] or 0))
 
     @property
     def er_reach(self) -> float | None:
@@ -77,15 +80,15 @@ class AccountTotals:
     followers_start: int | None = None
     followers_end: int | None = None
 
-    def add(self, snapshot: ProfileSnapshot) -> None:
+    def add(self, snapshot: Mapping[str, Any]) -> None:
         for name in ("reach", "views", "accounts_engaged", "follows", "unfollows"):
-            value = getattr(snapshot, name)
+            value = snapshot[name]
             if value is not None:
                 setattr(self, name, (getattr(self, name) or 0) + value)
-        if snapshot.followers_count is not None:
+        if snapshot["followers_count"] is not None:
             if self.followers_start is None:
-                self.followers_start = snapshot.followers_count
-            self.followers_end = snapshot.followers_count
+                self.followers_start = snapshot["followers_count"]
+            self.followers_end = snapshot["followers_count"]
 
     @property
     def follower_gain(self) -> int | None:
@@ -122,43 +125,41 @@ class Engagement:
         return self.totals.posts == 0 and self.account.reach is None and self.account.followers_end is None
 
 
-def _daily_rows(profile_ids: Iterable[int], start: date, end: date) -> list[DailyMetric]:
-    return list(
-        DailyMetric.objects.filter(profile_id__in=list(profile_ids), date__gte=start, date__lte=end).order_by("date")
-    )
+def _sums(rows: QuerySet[DailyMetric], *group_by: str) -> list[dict[str, Any]]:
+    """DailyMetric columns summed in PostgreSQL per group: a handful of rows reach Python."""
+    sums = rows.values(*group_by).annotate(**{f"sum_{name}": Sum(name) for name in SUMMED}).order_by(*group_by)
+    return [{**{key: row[key] for key in group_by}, **{name: row[f"sum_{name}"] for name in SUMMED}} for row in sums]
 
 
-def _snapshots(profile_ids: Iterable[int], start: date, end: date) -> list[ProfileSnapshot]:
+def _snapshots(profile_ids: Iterable[int], start: date, end: date) -> list[dict[str, Any]]:
     return list(
         ProfileSnapshot.objects.filter(profile_id__in=list(profile_ids), date__gte=start, date__lte=end)
-        .defer("raw")
         .order_by("date")
+        .values("profile_id", "date", *SNAPSHOT_FIELDS)
     )
 
 
 def engagement(profile: Profile, period: Period) -> Engagement:
-    """The engagement page's numbers: two queries for this period and the previous one."""
+    """The engagement page's numbers, this period against the previous one, in three queries."""
     previous = period.previous
-    rows = _daily_rows([profile.pk], previous.start, period.end)
-    snapshots = _snapshots([profile.pk], previous.start, period.end)
-
+    both = DailyMetric.objects.filter(profile=profile, date__gte=previous.start, date__lte=period.end)
+    sides = both.annotate(current=Case(When(date__gte=period.start, then=Value(True)), default=Value(False)))
     totals, before = Totals(), Totals()
     kinds: dict[str, Totals] = {kind.value: Totals() for kind in MediaKind}
-    per_day: dict[date, dict[str, int]] = {day: {"reach": 0, "views": 0, "interactions": 0} for day in period.dates()}
-    for row in rows:
-        if row.date >= period.start:
+    for row in _sums(sides, "kind", "current"):
+        if row["current"]:
             totals.add(row)
-            kinds[row.kind].add(row)
-            day = per_day[row.date]
-            day["reach"] += row.reach
-            day["views"] += row.views
-            day["interactions"] += row.interactions
+            kinds[row["kind"]].add(row)
         else:
             before.add(row)
+    per_day: dict[date, dict[str, int]] = {day: {"reach": 0, "views": 0, "interactions": 0} for day in period.dates()}
+    for row in _sums(both.filter(date__gte=period.start), "date"):
+        per_day[row["date"]] = {"reach": row["reach"], "views": row["views"], "interactions": row["interactions"]}
+    snapshots = _snapshots([profile.pk], previous.start, period.end)
 
     account, previous_account = AccountTotals(), AccountTotals()
     for snapshot in snapshots:
-        (account if snapshot.date >= period.start else previous_account).add(snapshot)
+        (account if snapshot["date"] >= period.start else previous_account).add(snapshot)
     totals.followers = account.followers_end if account.followers_end is not None else profile.followers_count
     before.followers = (
         previous_account.followers_end if previous_account.followers_end is not None else totals.followers
@@ -248,7 +249,17 @@ def best_time_heatmap(profile: Profile, period: Period, zone: ZoneInfo) -> Heatm
             cell = grid.get((weekday, hour))
             average = float(cell["average"] or 0) if cell else None
             level = 0 if not cell or not peak else max(1, round(HEAT_LEVELS * (average or 0) / peak))
-            row.append({"hour": hour, "average": average, "posts": cell["posts"] if cell else 0, "level": level})
+            posts = cell["posts"] if cell else 0
+            row.append(
+                {
+                    "hour": hour,
+                    "average": average,
+                    "shown": round(average) if average is not None else "",
+                    "posts": posts,
+                    "posts_label": ngettext("%(posts)s post", "%(posts)s posts", posts) % {"posts": posts},
+                    "level": level,
+                }
+            )
         rows.append((weekday, row))
     best = None
     if grid:
@@ -257,17 +268,21 @@ def best_time_heatmap(profile: Profile, period: Period, zone: ZoneInfo) -> Heatm
     return Heatmap(rows=rows, best=best)
 
 
-def stories(profile: Profile, period: Period, limit: int = 12) -> list[Media]:
-    """The period's latest stories, each with the last insights captured before it expired."""
+STORY_CAPTURE_FIELDS = ("captured_at", "reach", "views", "replies", "navigation", "shares")
+
+
+def stories(profile: Profile, period: Period, limit: int = 12) -> list[dict[str, Any]]:
+    """The period's latest stories, each with the last insights captured before it expired
+    (one query: the capture's values come from correlated subqueries on the insight series)."""
     start, end = period.bounds()
-    last_capture = MediaInsight.objects.order_by("media_id", "-captured_at").distinct("media_id").defer("raw")
+    last = MediaInsight.objects.filter(media=OuterRef("pk")).order_by("-captured_at")
     return list(
         Media.objects.filter(
             profile=profile, media_product_type=MediaProductType.STORY, timestamp__gte=start, timestamp__lt=end
         )
-        .defer("raw", "children")
-        .prefetch_related(Prefetch("insights", queryset=last_capture, to_attr="captures"))
-        .order_by("-timestamp")[:limit]
+        .annotate(**{f"last_{name}": Subquery(last.values(name)[:1]) for name in STORY_CAPTURE_FIELDS})
+        .order_by("-timestamp")
+        .values("timestamp", "permalink", *(f"last_{name}" for name in STORY_CAPTURE_FIELDS))[:limit]
     )
 
 
@@ -293,10 +308,11 @@ def compare(profiles: list[Profile], period: Period) -> list[CompareRow]:
     ids = [profile.pk for profile in profiles]
     totals: dict[int, Totals] = defaultdict(Totals)
     accounts: dict[int, AccountTotals] = defaultdict(AccountTotals)
-    for row in _daily_rows(ids, period.start, period.end):
-        totals[row.profile_id].add(row)
+    in_period = DailyMetric.objects.filter(profile_id__in=ids, date__gte=period.start, date__lte=period.end)
+    for row in _sums(in_period, "profile_id"):
+        totals[row["profile_id"]].add(row)
     for snapshot in _snapshots(ids, period.start, period.end):
-        accounts[snapshot.profile_id].add(snapshot)
+        accounts[snapshot["profile_id"]].add(snapshot)
     rows = []
     for profile in profiles:
         profile_totals = totals[profile.pk]

@@ -96,7 +96,8 @@ def _backfill_key(profile: Profile, what: str) -> str:
 
 def backfill(job: Job) -> None:
     """Every media with its page-safe insights, resumable: after a pause it continues from the
-    last page loaded. Media Meta no longer lists are marked deleted at the end."""
+    last page loaded. Media Meta no longer lists are marked deleted at the end. (Stories are
+    their own task, queued after this one.)"""
     profile = job.profile
     refresh_profile(job)
     if profile.platform == Platform.FACEBOOK_PAGE:
@@ -124,7 +125,6 @@ def backfill(job: Job) -> None:
 
     pages = instagram.media_pages(job.client, profile.meta_id, after=after.decode() if after else None)
     _walk(job, pages, on_page)
-    collect_stories(job)
     _mark_deleted_outside(profile, store, _backfill_key(profile, "seen"))
     now = timezone.now()
     profile.refresh_from_db()

@@ -62,18 +62,21 @@ def run_job(task: Task, profile_id: int, kind: RunKind, work: Callable[[collect.
         return "no usable credential"
     lock = collect.redis_client().lock(lock_key(profile_id), timeout=LOCK_TTL)
     if not lock.acquire(blocking=False):
-        raise task.retry(countdown=random.uniform(*LOCK_BUSY_RETRY), max_retries=None)
+        raise task.retry(countdown=random.uniform(*LOCK_BUSY_RETRY))
     run = CollectionRun.objects.create(
         profile=profile, kind=kind, worker=f"{task.request.hostname or ''} pid {os.getpid()}"
     )
-    client = credential.graph_client(governor=governor_for(profile))
+    governor = governor_for(profile)
+    client = credential.graph_client(governor=governor)
     Profile.objects.filter(pk=profile_id).update(collection_status=CollectionStatus.RUNNING)
     job = collect.Job(profile=profile, client=client, heartbeat=lambda: lock.extend(LOCK_TTL, replace_ttl=True))
     status, outcome, error, retry_in = CollectionStatus.IDLE, RunOutcome.OK, "", None
     try:
         work(job)
     except RateLimited as exc:
-        status, outcome, error, retry_in = CollectionStatus.PAUSED, RunOutcome.RETRY, str(exc), exc.retry_after
+        # The governor holds the pause Meta asked for (or our default when Meta named none).
+        retry_in = governor.paused_for() or exc.retry_after
+        status, outcome, error = CollectionStatus.PAUSED, RunOutcome.RETRY, str(exc)
     except TokenInvalid as exc:
         credential.mark_needs_reconnect(str(exc))
         status, outcome, error = CollectionStatus.NEEDS_RECONNECT, RunOutcome.NEEDS_RECONNECT, str(exc)
@@ -99,37 +102,40 @@ def run_job(task: Task, profile_id: int, kind: RunKind, work: Callable[[collect.
         lock.release()
     if retry_in is not None:
         logger.info("%s of profile %s postponed %.0fs: %s", kind, profile_id, retry_in, error)
-        raise task.retry(countdown=retry_in + random.uniform(0, 1), max_retries=None)
+        raise task.retry(countdown=retry_in + random.uniform(0, 1))
     return outcome
 
 
-@shared_task(bind=True, acks_late=True)
+@shared_task(bind=True, acks_late=True, max_retries=None)
 def backfill_profile(self: Task, profile_id: int) -> str:
     """Collect a profile's whole history: every media with insights, then live stories."""
-    return run_job(self, profile_id, RunKind.BACKFILL, collect.backfill)
+    outcome = run_job(self, profile_id, RunKind.BACKFILL, collect.backfill)
+    if outcome == RunOutcome.OK:
+        collect_stories.delay(profile_id)
+    return outcome
 
 
-@shared_task(bind=True, acks_late=True)
+@shared_task(bind=True, acks_late=True, max_retries=None)
 def sync_profile(self: Task, profile_id: int) -> str:
     return run_job(self, profile_id, RunKind.SYNC, collect.sync)
 
 
-@shared_task(bind=True, acks_late=True)
+@shared_task(bind=True, acks_late=True, max_retries=None)
 def collect_stories(self: Task, profile_id: int) -> str:
     return run_job(self, profile_id, RunKind.STORIES, collect.collect_stories)
 
 
-@shared_task(bind=True, acks_late=True)
+@shared_task(bind=True, acks_late=True, max_retries=None)
 def refresh_deep_insights(self: Task, profile_id: int) -> str:
     return run_job(self, profile_id, RunKind.INSIGHTS, collect.deep_insights)
 
 
-@shared_task(bind=True, acks_late=True)
+@shared_task(bind=True, acks_late=True, max_retries=None)
 def snapshot_profile(self: Task, profile_id: int) -> str:
     return run_job(self, profile_id, RunKind.SNAPSHOT, collect.snapshot)
 
 
-@shared_task(bind=True, acks_late=True)
+@shared_task(bind=True, acks_late=True, max_retries=None)
 def poll_comments(self: Task, profile_id: int) -> str:
     return run_job(self, profile_id, RunKind.COMMENTS, collect.poll_comments)
 

@@ -3,6 +3,7 @@ test can give its workers its own limits (the budget, the pause Meta gives no ti
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -66,7 +67,7 @@ def workers(
         monkeypatch.setenv("META_RATE_LIMIT_PAUSE_SECONDS", "2")
         for name, value in environment.items():
             monkeypatch.setenv(name, value)
-        names = [f"collector{len(started) + i}" for i in range(count)]
+        names = [f"collector{os.getpid()}-{len(started) + i}" for i in range(count)]
         for name in names:
             started.append(start_worker(settings, "--concurrency", "1", name=name))
         deadline = time.monotonic() + 90

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from accounts.models import Credential, CredentialStatus
 from collector.models import Profile
 
 pytestmark = pytest.mark.browser
@@ -93,3 +94,26 @@ def test_disconnecting_removes_the_account_and_revokes_the_grant_at_meta(
         assert time.monotonic() < deadline, "the grant was not revoked at the sandbox"
         time.sleep(0.2)
     assert [grant["revoked"] for grant in sandbox.grants() if grant["login"] == "instagram"] == [True]
+
+
+def test_the_reconnect_banner_takes_the_person_through_meta_and_the_account_is_active_again(
+    transactional_db: None, sandbox: Any, live_server: Any, page: Any, screenshot: Any
+) -> None:
+    start_login(page, live_server, "#continue-instagram", screenshot)
+    page.click("#allow")
+    page.wait_for_url("**/dashboard/**")
+    credential = Credential.objects.get()
+    credential.mark_needs_reconnect("Error validating access token: Session has expired (code 190/463)")
+
+    page.goto(live_server.url + reverse("accounts:connected"))
+    banner = page.locator(".banner-error")
+    assert "Collection for it has stopped until you reconnect" in banner.inner_text()
+    screenshot("banner")
+    banner.get_by_role("button", name="Reconnect").click()
+    page.click("#allow")
+    page.wait_for_url("**/accounts/connected/**")
+    screenshot("reconnected")
+
+    assert page.locator(".banner-error").count() == 0
+    assert Credential.objects.get().status == CredentialStatus.ACTIVE
+    assert page.locator("tr.connected-asset .badge-ok").inner_text() == "Active"

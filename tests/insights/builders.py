@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -94,7 +93,7 @@ def populate(
     rng = random.Random(seed)
     now = timezone.now()
     today = today or timezone.localdate(timezone=timezone.get_default_timezone())
-    end = min(datetime.combine(today, datetime.min.time(), tzinfo=dt_timezone.utc) + timedelta(hours=20), now)
+    end = min(datetime.combine(today, datetime.min.time(), tzinfo=UTC) + timedelta(hours=20), now)
     followers = profile.followers_count or 10_000
     weights = [weight for *_rest, weight in KINDS]
     rows = []

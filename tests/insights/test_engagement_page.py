@@ -6,15 +6,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from collector.models import CollectionStatus, Profile
+from insights.metrics import DEFINITIONS
 from tests.insights.builders import account, populate
 from tests.insights.conftest import page_text
+
+DEFINITIONS_BY_KEY = {metric.key: metric for metric in DEFINITIONS}
 
 
 def test_it_shows_both_engagement_rates_with_their_formulas(signed_in, lab):
     text = page_text(signed_in.get(reverse("engagement", args=[lab.profile.pk]) + "?period=90"))
     assert "Engagement rate by reach" in text and "Engagement rate by followers" in text
-    assert "reach of those posts × 100" in text
-    assert "interactions per post ÷ followers at the end of the period × 100" in text
+    for metric in ("er_reach", "er_followers"):
+        assert str(DEFINITIONS_BY_KEY[metric].formula) in text
     assert "vs previous period" in text
     for section in ('id="by-kind"', 'id="top-posts"', 'id="bottom-posts"', 'id="heatmap"', 'id="stories"'):
         assert section in text

@@ -131,6 +131,10 @@ def failure_keys(ctx: Ctx) -> set[str]:
 
 def classify(state: State, segment: str) -> str:
     """The placeholder used in call-counter endpoint patterns."""
+    if segment.startswith(data.CONVERSATION_PREFIX):
+        return "{conversation-id}"
+    if segment.startswith(data.MESSAGE_PREFIX):
+        return "{message-id}"
     if segment == "me" or not segment.isdigit():
         return segment
     if segment == PAGE_ID:
@@ -217,4 +221,9 @@ def resolve(ctx: Ctx, node: str, method: str = "get") -> tuple[str, Any]:
     container = st.containers.get(node)
     if container and container["account"] in allowed_accounts(ctx):
         return "container", container
+    for kind, table in (("conversation", st.conversations), ("message", st.messages)):
+        item = table.get(node)
+        if item and item["account"] in allowed_accounts(ctx):
+            ctx.business = (st.accounts[item["account"]].id, "instagram")
+            return kind, item
     raise no_object(node, method)

@@ -6,7 +6,7 @@ import html
 import json
 from typing import Any
 
-from . import PAGE_ID, PAGE_NAME, oauth, publishing, webhooks
+from . import PAGE_ID, PAGE_NAME, data, oauth, publishing, webhooks
 from .state import State
 from .web import Request, Response, html_response, json_response
 
@@ -103,6 +103,10 @@ def _locked(state: State, req: Request, key: tuple[str, str], body: dict[str, An
             str(parent) if parent else None,
         )
         return json_response(c, 201)
+    if key == ("GET", "/messages"):
+        return json_response(messages_summary(state, req.query.get("account")))
+    if key == ("POST", "/messages"):
+        return json_response(add_message(state, body), 201)
     if key == ("GET", "/published"):
         return json_response(publishing.published_summary(state))
     if key == ("POST", "/reset"):
@@ -119,6 +123,37 @@ def _locked(state: State, req: Request, key: tuple[str, str], body: dict[str, An
         state.config.update(body)
         return json_response(state.config)
     return _error(f"unknown control call {key[0]} /_sandbox{key[1]}", 404)
+
+
+def messages_summary(state: State, account: str | None) -> dict[str, Any]:
+    """Conversations (newest activity first), each with its messages oldest first."""
+    if account:
+        acct = state.account(account)
+        if acct is None:
+            raise ValueError(f"unknown account {account!r}")
+        accounts = [acct]
+    else:
+        accounts = list(state.accounts.values())
+    convs = [state.conversation_summary(c) for a in accounts for c in state.account_conversations(a)]
+    return {"conversations": convs, "total_messages": sum(len(c["messages"]) for c in convs)}
+
+
+def add_message(state: State, body: dict[str, Any]) -> dict[str, Any]:
+    """An inbound DM (or, with "echo", one sent by the account), as if it had happened
+    `age_hours` ago; no webhook is sent."""
+    acct = state.account(body.get("account") or "ifma.saoluis")
+    if acct is None:
+        raise ValueError(f"unknown account {body.get('account')!r}")
+    sender = body.get("sender_id")
+    if sender:
+        igsid, username = str(sender), body.get("username")
+    else:
+        igsid, username = data.commenter(data.rng("control-dm", state.new_id("", 12)))
+        username = body.get("username") or username
+    ts = state.now() - float(body.get("age_hours", 0)) * 3600
+    text = str(body.get("text") or "Olá! Gostaria de mais informações.")
+    msg = state.add_message(acct, igsid, text, bool(body.get("echo")), ts, None, username, source="control")
+    return dict(state.message_summary(msg), conversation_id=msg["conversation"])
 
 
 def dashboard(state: State) -> str:

@@ -8,10 +8,13 @@ comes from, so any id can be turned back into its item:
     181 AAA IIIIIIIII CCC       carousel child
     182 AAA IIIIIIIIIIII        live story
     179 AAA IIIIIII TTT RR      generated comment (RR = 00 top-level, else reply number)
+
+Direct-message threads are small and built eagerly at reset (seeded_conversations).
 """
 
 from __future__ import annotations
 
+import base64
 import math
 import random
 from dataclasses import dataclass
@@ -430,4 +433,64 @@ def generated_comments(acct: Account, media: dict[str, Any]) -> list[dict[str, A
                     "hidden": False,
                 }
             )
+    return out
+
+
+# ---------------------------------------------------------------- direct messages
+
+CONVERSATION_PREFIX = "aWdfZAG06MTpJR01lc3NhZA2VUaHJlYWQ6"  # base64 of "ig_d:1:IGMessageThread:" (Meta's ids)
+MESSAGE_PREFIX = "aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQx"  # base64 of "ig_item:1:IGMessage:…" (Meta's ids)
+DM_FROM_USER = [
+    "Olá! Quando abrem as inscrições do processo seletivo?",
+    "Bom dia! O campus funciona no sábado?",
+    "Qual o horário de atendimento da secretaria?",
+    "Oi, vocês têm curso técnico de {course} no noturno?",
+    "Como faço para pedir a declaração de matrícula?",
+    "Boa tarde! Onde encontro o edital da assistência estudantil?",
+    "O resultado da seleção de bolsistas já saiu?",
+    "Vai ter transmissão ao vivo da formatura?",
+    "Obrigado pela resposta! 😊",
+    "Perfeito, muito obrigada!",
+]
+DM_FROM_ACCOUNT = [
+    "Olá! As inscrições abrem na próxima semana. Fique de olho no portal do IFMA. 💚",
+    "Bom dia! A secretaria atende de segunda a sexta, das 8h às 21h.",
+    "Oi! Sim, temos o curso técnico subsequente em {course} no período noturno.",
+    "Você pode solicitar pelo SUAP ou presencialmente na secretaria do campus.",
+    "O edital está publicado no portal, na seção de assistência estudantil.",
+    "Por nada! Estamos à disposição. 💚",
+]
+# Age (hours) of each seeded conversation's last message from the user: three inside the
+# 24-hour messaging window, five outside it.
+DM_AGES_HOURS = [0.25, 3.0, 18.0, 30.0, 52.0, 120.0, 400.0, 1500.0]
+
+
+def conversation_id(acct: Account, igsid: str) -> str:
+    raw = base64.urlsafe_b64encode(f"{acct.id}:{igsid}".encode()).decode().rstrip("=")
+    return CONVERSATION_PREFIX + raw
+
+
+def seeded_conversations(acct: Account) -> list[dict[str, Any]]:
+    """Deterministic DM threads: [{"igsid","username","messages":[(unix ts, from_account, text)]}]."""
+    out: list[dict[str, Any]] = []
+    for k, hours in enumerate(DM_AGES_HOURS):
+        r = rng(acct.seed, acct.no, "dm", k)
+        igsid, username = commenter(r)
+        age = hours * 3600 * r.uniform(0.9, 1.1)
+        n = r.randint(2, 6)
+        senders = [False]
+        for _ in range(n - 1):
+            senders.append(not senders[-1] if r.random() < 0.75 else senders[-1])
+        last_user = max(i for i, s in enumerate(senders) if not s)
+        ages = [age] * n
+        for i in range(last_user - 1, -1, -1):  # earlier messages: minutes to hours before
+            ages[i] = ages[i + 1] + r.randint(120, 5400)
+        for i in range(last_user + 1, n):  # the account's replies after it
+            ages[i] = max(ages[i - 1] - min(r.randint(60, 900), age / (n + 1)), 1.0)
+        course = r.choice(COURSES)
+        msgs = []
+        for i, (from_account, a) in enumerate(zip(senders, ages, strict=True)):
+            pool = DM_FROM_ACCOUNT if from_account else DM_FROM_USER[: 8 if i == 0 else len(DM_FROM_USER)]
+            msgs.append((round(acct.anchor - a, 3), from_account, r.choice(pool).format(course=course)))
+        out.append({"igsid": igsid, "username": username, "messages": msgs})
     return out

@@ -7,7 +7,7 @@ import time
 from typing import Any
 from urllib.parse import parse_qsl
 
-from . import APP_NAME, INSTAGRAM_APP_ID, META_APP_ID, PAGE_ID, insights, oauth, publishing, render
+from . import APP_NAME, INSTAGRAM_APP_ID, META_APP_ID, PAGE_ID, insights, messaging, oauth, publishing, render
 from .context import FB_HOST, IG_HOST, VERSION, Ctx, authenticate, classify, failure_keys, resolve, token_from
 from .errors import GraphError, missing_param, no_object
 from .failures import Rule, rule_error
@@ -136,6 +136,16 @@ def read(ctx: Ctx, kind: str, obj: Any, edge: str | None) -> Any:
             return publishing.video_status(ctx, obj, f)
         if kind == "photo":
             return {"id": obj["id"]}
+        if kind == "conversation":
+            return messaging.read_conversation(ctx, obj, f)
+        if kind == "message":
+            return messaging.read_message(ctx, obj, f)
+    if kind == "conversation" and edge == "messages":
+        return messaging.messages_edge(ctx, obj)
+    if edge == "conversations" and kind in ("ig_me", "ig_user"):
+        return messaging.conversations(ctx, obj, via_page=False)
+    if edge == "conversations" and kind == "page" and ctx.token is not None:
+        return messaging.conversations(ctx, st.accounts[ctx.token.account_no], via_page=True)
     if edge == "permissions" and kind in ("ig_me", "fb_user"):
         return oauth.permissions(ctx)
     if kind in ("ig_me", "ig_user"):
@@ -199,6 +209,10 @@ def parse_one(name: str, inner: str | None) -> Any:
 
 def write(ctx: Ctx, kind: str, obj: Any, edge: str | None) -> Any:
     st, p = ctx.state, ctx.params
+    if edge == "messages" and kind in ("ig_me", "ig_user"):
+        return messaging.send(ctx, obj)
+    if edge == "messages" and kind == "page" and ctx.token is not None:
+        return messaging.send(ctx, st.accounts[ctx.token.account_no])
     if kind in ("ig_me", "ig_user"):
         if edge == "media":
             return publishing.create_container(ctx, obj)

@@ -99,10 +99,14 @@ class State:
             self.page_stories: list[dict[str, Any]] = []
             self.subscriptions: dict[str, list[str]] = {}
             self.comment_enabled: dict[str, bool] = {}
+            self.conversations: dict[str, dict[str, Any]] = {}  # id -> conversation
+            self.messages: dict[str, dict[str, Any]] = {}  # id -> message
             self.config: dict[str, Any] = {"ig_code_exchange_shape": "flat", "container_polls": 2, "publish_quota": 100}
             self.usage = Usage()
             self.failures = Failures()
             self._ids = itertools.count(1)
+            for acct in self.accounts.values():
+                self.seed_conversations(acct)
 
     # ------------------------------------------------------------ ids and time
     def now(self) -> float:
@@ -327,3 +331,109 @@ class State:
         self.added_comments[cid] = c
         self.added_by_media.setdefault(media["id"], []).append(cid)
         return c
+
+    # ------------------------------------------------------------ direct messages
+    def seed_conversations(self, acct: data.Account) -> None:
+        for k, conv in enumerate(data.seeded_conversations(acct)):
+            for i, (ts, from_account, text) in enumerate(conv["messages"]):
+                mid = f"{data.MESSAGE_PREFIX}S{acct.no:03d}{k:03d}{i:03d}"
+                self.add_message(acct, conv["igsid"], text, from_account, ts, mid, conv["username"], source="seed")
+
+    def conversation(self, acct: data.Account, igsid: str, username: str | None = None) -> dict[str, Any]:
+        """The conversation between `acct` and `igsid`, created on first use."""
+        cid = data.conversation_id(acct, igsid)
+        conv = self.conversations.get(cid)
+        if conv is None:
+            conv = {
+                "id": cid,
+                "account": acct.no,
+                "igsid": igsid,
+                "username": username or data.commenter(data.rng("igsid", igsid))[1],
+                "messages": [],  # ids, oldest first
+                "read_at": None,  # when the user last read the thread (messaging_seen)
+                "account_read_at": None,  # when the account marked it seen (sender_action=mark_seen)
+            }
+            self.conversations[cid] = conv
+        return conv
+
+    def add_message(
+        self,
+        acct: data.Account,
+        igsid: str,
+        text: str | None,
+        from_account: bool,
+        ts: float | None = None,
+        mid: str | None = None,
+        username: str | None = None,
+        attachments: list[dict[str, str]] | None = None,
+        source: str = "api",
+    ) -> dict[str, Any]:
+        conv = self.conversation(acct, igsid, username)
+        mid = mid or data.MESSAGE_PREFIX + self.new_id("", 12)
+        if mid in self.messages:  # a duplicate delivery of the same message
+            return self.messages[mid]
+        msg = {
+            "id": mid,
+            "conversation": conv["id"],
+            "account": acct.no,
+            "from_account": from_account,
+            "text": text,
+            "timestamp": round(self.now() if ts is None else ts, 3),
+            "attachments": list(attachments or []),
+            "reactions": [],
+            "source": source,
+        }
+        self.messages[mid] = msg
+        conv["messages"].append(mid)
+        conv["messages"].sort(key=lambda i: self.messages[i]["timestamp"])
+        return msg
+
+    def conversation_messages(self, conv: dict[str, Any]) -> list[dict[str, Any]]:
+        """Newest first."""
+        return [self.messages[i] for i in reversed(conv["messages"])]
+
+    def account_conversations(self, acct: data.Account) -> list[dict[str, Any]]:
+        """Newest activity first."""
+        convs = [c for c in self.conversations.values() if c["account"] == acct.no and c["messages"]]
+        return sorted(convs, key=lambda c: -self.updated_at(c))
+
+    def updated_at(self, conv: dict[str, Any]) -> float:
+        return float(self.messages[conv["messages"][-1]]["timestamp"]) if conv["messages"] else 0.0
+
+    def last_user_message_at(self, conv: dict[str, Any]) -> float | None:
+        for mid in reversed(conv["messages"]):
+            if not self.messages[mid]["from_account"]:
+                return float(self.messages[mid]["timestamp"])
+        return None
+
+    def message_summary(self, msg: dict[str, Any]) -> dict[str, Any]:
+        conv = self.conversations[msg["conversation"]]
+        acct = self.accounts[msg["account"]]
+        me, them = acct.id, conv["igsid"]
+        return {
+            "id": msg["id"],
+            "from": me if msg["from_account"] else them,
+            "to": them if msg["from_account"] else me,
+            "text": msg["text"],
+            "timestamp": msg["timestamp"],
+            "is_echo": msg["from_account"],
+            "attachments": msg["attachments"],
+            "reactions": msg["reactions"],
+            "source": msg["source"],
+        }
+
+    def conversation_summary(self, conv: dict[str, Any]) -> dict[str, Any]:
+        acct = self.accounts[conv["account"]]
+        last = self.last_user_message_at(conv)
+        return {
+            "id": conv["id"],
+            "account": acct.id,
+            "username": acct.username,
+            "igsid": conv["igsid"],
+            "user_username": conv["username"],
+            "updated_time": self.updated_at(conv),
+            "last_user_message_at": last,
+            "window_open": last is not None and self.now() - last <= 86400,
+            "read_at": conv["read_at"],
+            "messages": [self.message_summary(self.messages[i]) for i in conv["messages"]],
+        }

@@ -99,26 +99,7 @@ def _entry(
         }
         return {"id": acct.id, "time": now, "changes": [{"field": "story_insights", "value": value}]}, story["id"]
     if event in ("messages", "message_reactions", "messaging_seen"):
-        ms = int(state.now() * 1000) + i
-        mid = str(spec.get("mid") or "aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQx" + state.new_id("", 12))
-        igsid = str(spec.get("sender_id") or uid)
-        sender, recipient = {"id": igsid}, {"id": acct.id}
-        item: dict[str, Any] = {"sender": sender, "recipient": recipient, "timestamp": ms}
-        if event == "messages":
-            item["message"] = {"mid": mid, "text": text}
-            if spec.get("echo"):
-                item["sender"], item["recipient"] = recipient, sender
-                item["message"]["is_echo"] = True
-        elif event == "message_reactions":
-            item["reaction"] = {
-                "mid": mid,
-                "action": spec.get("action", "react"),
-                "reaction": "love",
-                "emoji": "\u2764\ufe0f",
-            }
-        else:
-            item["read"] = {"mid": mid}
-        return {"id": acct.id, "time": ms, "messaging": [item]}, mid
+        return _messaging_entry(state, acct, event, spec, i, text, uid, uname)
     if event == "feed":
         post = state.new_id("7")
         cid = state.new_id("8")
@@ -140,6 +121,63 @@ def _entry(
             value["message"] = text
         return {"id": PAGE_ID, "time": now, "changes": [{"field": "feed", "value": value}]}, value["comment_id"]
     raise ValueError(f"event must be one of {', '.join(EVENTS)}")
+
+
+def _messaging_entry(
+    state: State, acct: data.Account, event: str, spec: dict[str, Any], i: int, text: str, uid: str, uname: str
+) -> tuple[dict[str, Any], str]:
+    """A `messaging[]` entry; the event is also recorded in the account's conversations."""
+    ms = int(state.now() * 1000) + i
+    sender_id = str(spec["sender_id"]) if spec.get("sender_id") else None
+    if event == "messages":
+        igsid = sender_id or uid
+        echo = bool(spec.get("echo"))
+        mid = str(spec.get("mid") or "") or None
+        msg = state.add_message(acct, igsid, text, echo, ms / 1000, mid, None if sender_id else uname, source="webhook")
+        mid = msg["id"]
+    else:
+        target = _target_message(state, acct, spec.get("mid"), sender_id)
+        if target is not None:
+            mid, igsid = target["id"], state.conversations[target["conversation"]]["igsid"]
+            conv = state.conversations[target["conversation"]]
+            if event == "message_reactions":
+                target["reactions"] = [r for r in target["reactions"] if r["user"] != igsid]
+                if spec.get("action", "react") == "react":
+                    target["reactions"].append({"reaction": "love", "emoji": "\u2764\ufe0f", "user": igsid})
+            else:
+                conv["read_at"] = ms / 1000
+        else:
+            mid = str(spec.get("mid") or data.MESSAGE_PREFIX + state.new_id("", 12))
+            igsid = sender_id or uid
+    sender, recipient = {"id": igsid}, {"id": acct.id}
+    item: dict[str, Any] = {"sender": sender, "recipient": recipient, "timestamp": ms}
+    if event == "messages":
+        item["message"] = {"mid": mid, "text": text}
+        if spec.get("echo"):
+            item["sender"], item["recipient"] = recipient, sender
+            item["message"]["is_echo"] = True
+    elif event == "message_reactions":
+        item["reaction"] = {
+            "mid": mid,
+            "action": spec.get("action", "react"),
+            "reaction": "love",
+            "emoji": "\u2764\ufe0f",
+        }
+    else:
+        item["read"] = {"mid": mid}
+    return {"id": acct.id, "time": ms, "messaging": [item]}, mid
+
+
+def _target_message(state: State, acct: data.Account, mid: Any, sender_id: str | None) -> dict[str, Any] | None:
+    """The message a reaction or read refers to: `mid`, else the newest one of the sender's
+    conversation (or of the account's most recent conversation)."""
+    if mid:
+        msg = state.messages.get(str(mid))
+        return msg if msg is not None and msg["account"] == acct.no else None
+    convs = state.account_conversations(acct)
+    if sender_id:
+        convs = [c for c in convs if c["igsid"] == sender_id]
+    return state.messages[convs[0]["messages"][-1]] if convs else None
 
 
 def build(state: State, spec: dict[str, Any]) -> tuple[bytes, list[str]]:
@@ -243,6 +281,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--verb", default="add")
     ap.add_argument("--from-page", action="store_true")
     ap.add_argument("--echo", action="store_true")
+    ap.add_argument("--sender-id", help="messaging events: the user's IGSID")
+    ap.add_argument("--mid", help="messaging events: the message id")
+    ap.add_argument("--action", choices=("react", "unreact"), help="message_reactions")
     ap.add_argument(
         "--sandbox", help="URL of a running sandbox: send through it so new comments also appear in its Graph data"
     )
@@ -262,6 +303,9 @@ def main(argv: list[str] | None = None) -> int:
         "verb": a.verb,
         "from_page": a.from_page,
         "echo": a.echo,
+        "sender_id": a.sender_id,
+        "mid": a.mid,
+        "action": a.action,
     }
     spec = {k: v for k, v in spec.items() if v not in (None, False)}
     if a.sandbox:

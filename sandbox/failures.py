@@ -104,6 +104,10 @@ class Failures:
     def clear(self) -> None:
         self.rules.clear()
 
+    def token_rule(self, token: str) -> Rule | None:
+        """An expired/revoked rule naming this token, without consuming it (debug_token reads it)."""
+        return next((r for r in self.rules if r.token == token and r.mode in ("expired", "revoked")), None)
+
     def match(self, token: str | None, keys: set[str]) -> Rule | None:
         """The first rule that applies; consumes one of its `times`."""
         for rule in self.rules:

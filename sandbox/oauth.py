@@ -20,6 +20,7 @@ from . import (
 )
 from .context import is_app_token, token_from, validate
 from .errors import GraphError, OAuthError, cannot_parse, missing_param
+from .failures import rule_error
 from .state import FB_SCOPES, IG_SCOPES, LONG, State, Token
 from .web import Request, Response, html_response, json_response, redirect
 
@@ -371,6 +372,8 @@ def debug_token(ctx: Ctx) -> dict[str, Any]:
     if tok.type == "PAGE":
         d["profile_id"] = PAGE_ID
     err = validate(st, tok, "graph.instagram.com" if tok.login == "instagram" else "graph.facebook.com", st.now())
+    if err is None and (rule := st.failures.token_rule(value)) is not None:
+        err = rule_error(rule, d["app_id"])
     if err:
         d["is_valid"] = False
         d["error"] = {

@@ -497,6 +497,7 @@ PAGE_FIELDS = {
     "username",
     "connected_instagram_account",
     "verification_status",
+    "picture",
 }
 
 
@@ -514,6 +515,8 @@ def page(ctx: Ctx, fields: Fields, with_token: bool = False) -> dict[str, Any]:
             return st.page_token(ctx.token).token
         if name in ("instagram_business_account", "connected_instagram_account"):
             return {"id": acct.id}
+        if name == "picture":
+            return _page_picture(ctx)
         values = {
             "id": PAGE_ID,
             "name": PAGE_NAME,
@@ -532,9 +535,18 @@ def page(ctx: Ctx, fields: Fields, with_token: bool = False) -> dict[str, Any]:
     def edge(f: Field) -> Any:
         if f.name in ("instagram_business_account", "connected_instagram_account"):
             return ig_user(ctx, acct, f.children or [])
+        if f.name == "picture":
+            picture = _page_picture(ctx)["data"]
+            return {"data": {k: v for k, v in picture.items() if k in _names(f.children)}}
         return MISSING
 
     return node(PAGE_ID, fields, "Page", scalar, edge, PAGE_FIELDS)
+
+
+def _page_picture(ctx: Ctx) -> dict[str, Any]:
+    """The Page's `picture` edge: `{"data": {"url", "height", "width", "is_silhouette"}}`."""
+    url = f"{ctx.req.base}/scontent.xx.fbcdn.net/v/{PAGE_ID}.jpg"
+    return {"data": {"url": url, "height": 50, "width": 50, "is_silhouette": False}}
 
 
 def fb_user(ctx: Ctx, fields: Fields) -> dict[str, Any]:

@@ -208,6 +208,7 @@ META_FACEBOOK_SCOPES = env.list(
         "instagram_manage_insights",
         "instagram_manage_comments",
         "instagram_content_publish",
+        "instagram_manage_messages",
     ],
 )
 META_INSTAGRAM_SCOPES = env.list(

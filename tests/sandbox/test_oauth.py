@@ -144,3 +144,27 @@ def test_revoking_permissions_kills_every_token_of_the_grant(ctl: Control) -> No
         error = requests.get(f"{ctl.fb}/me", params={"access_token": token}).json()["error"]
         assert error["code"] == 190 and "error_subcode" not in error
     assert ctl("GET", "grants")[0]["revoked"] is True
+
+
+def test_debug_token_reports_a_token_the_failure_rules_expired(ctl):
+    token = ctl.token("facebook", "10000000000000001")
+    ctl("POST", "failures", json={"token": token, "mode": "expired"})
+
+    data = requests.get(
+        f"{ctl.fb}/debug_token",
+        params={"input_token": token, "access_token": "100000000000001|sandbox-meta-app-secret"},
+        timeout=5,
+    ).json()["data"]
+
+    assert data["is_valid"] is False
+    assert (data["error"]["code"], data["error"]["subcode"]) == (190, 463)
+
+
+def test_a_page_has_a_picture(ctl):
+    token = ctl.token("facebook", "10000000000000001")
+
+    pages = requests.get(
+        f"{ctl.fb}/me/accounts", params={"fields": "id,picture{url}", "access_token": token}, timeout=5
+    ).json()["data"]
+
+    assert pages[0]["picture"]["data"]["url"].endswith(".jpg")

@@ -112,16 +112,9 @@ def test_every_state_has_its_page_or_banner(reviewer: Any, page: Any, live_serve
 
 
 def test_a_reply_typed_in_the_page_goes_pending_then_done(
-    transactional_db: None, sandbox: Any, celery_worker: None, page: Any, live_server: Any, screenshot: Any
+    sandbox: Any, sandbox_lab: Any, celery_worker: None, page: Any, live_server: Any, screenshot: Any
 ) -> None:
-    from tests.insights.conftest import sandbox_lab as _unused  # noqa: F401 - documents the fixture below
-
-    lab = account("ifma.saoluis")
-    minted = sandbox.mint_token("instagram", "ifma.saoluis")
-    credential = Credential.objects.get(pk=lab.profile.credential_id)
-    credential.token, credential.meta_user_id = minted["access_token"], str(minted["user_id"])
-    credential.save()
-    lab.profile.refresh_from_db()
+    lab = sandbox_lab
     comment = sandbox_comment(sandbox, lab, "Vai ter aula no feriado?")
     sign_in(page, live_server, lab.user)
     serve_axe(page, live_server)
@@ -132,3 +125,20 @@ def test_a_reply_typed_in_the_page_goes_pending_then_done(
     page.wait_for_selector(f'#comment-{comment.pk} .action-state[data-status="done"]', timeout=30_000)
     screenshot("reply-done")
     assert "Não, o campus estará fechado." in page.locator(f"#comment-{comment.pk}").inner_text()
+
+
+def test_a_comment_made_on_instagram_appears_without_a_reload(
+    transactional_db: None, sandbox: Any, celery_worker: None, page: Any, live_server: Any, screenshot: Any
+) -> None:
+    lab = account("ifma.saoluis")
+    sign_in(page, live_server, lab.user)
+    serve_axe(page, live_server)
+    visit(page, live_server, screenshot, reverse("comments", args=[lab.profile.pk]), "before-webhook")
+    assert page.locator(".live-comment").count() == 0
+
+    sent = sandbox.send_webhook(live_server.url + reverse("webhooks:meta"), "comments", account="ifma.saoluis")
+    assert sent["status"] == 200
+    page.wait_for_selector(".live-comment", timeout=30_000)
+    screenshot("live-comment")
+    new = Comment.objects.get(profile=lab.profile)
+    assert new.text in page.locator(".live-comment").first.inner_text()

@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 import requests
 
+from tests.sandbox_process import start_sandbox
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "var" / "test-artifacts"
 
@@ -76,16 +78,9 @@ def _wait_until(check: Any, timeout: float, what: str) -> None:
 
 @pytest.fixture(scope="session")
 def sandbox_process() -> Iterator[str]:
-    url = os.environ["META_SANDBOX_URL"]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sandbox", "--port", os.environ["SANDBOX_PORT"], "--seed", "42"],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process, _ = start_sandbox(int(os.environ["SANDBOX_PORT"]))
     try:
-        _wait_until(lambda: requests.get(f"{url}/_sandbox/accounts", timeout=1).ok, 30, "the sandbox")
-        yield url
+        yield os.environ["META_SANDBOX_URL"]
     finally:
         process.terminate()
         process.wait(timeout=10)

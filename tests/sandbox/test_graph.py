@@ -8,7 +8,9 @@ from datetime import datetime
 
 import requests
 
-from .conftest import Control, free_port, start_sandbox
+from tests.sandbox_process import free_port, start_sandbox
+
+from .conftest import Control
 
 SAO_LUIS = "17841400000000001"
 

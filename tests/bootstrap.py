@@ -3,6 +3,7 @@ test PostgreSQL, a Redis db of its own, and a sandbox port chosen now (allauth r
 Meta URLs when settings load, so the sandbox's address must be known first)."""
 
 import os
+import tempfile
 
 from tests.sandbox_process import free_port
 
@@ -13,5 +14,7 @@ os.environ["REDIS_URL"] = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:63
 os.environ.pop("CELERY_BROKER_URL", None)
 os.environ["SANDBOX_PORT"] = os.environ.get("SANDBOX_PORT") or str(free_port())
 os.environ["META_SANDBOX_URL"] = f"http://127.0.0.1:{os.environ['SANDBOX_PORT']}"
+# Uploaded files go to a throwaway folder that the suite's workers see too.
+os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="sdl-test-media-")
 # Playwright's sync API runs an event loop in the test thread; live_server needs the ORM there.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,10 +19,8 @@ from collector.models import Platform, Profile
 from meta.client import GraphClient
 from publishing.models import ApiClient
 
-# Stored assets go to a throwaway folder. Set before any worker starts, so a worker launched
-# by the suite (tests/conftest.py) reads the same files the API wrote.
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="sdl-publishing-media-"))
-os.environ["MEDIA_ROOT"] = str(MEDIA_ROOT)
+# tests/bootstrap.py gives the run (and its workers) a throwaway media folder.
+MEDIA_ROOT = Path(os.environ["MEDIA_ROOT"])
 
 # The smallest files whose signatures pass the content checks.
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"

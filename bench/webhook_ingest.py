@@ -1,6 +1,7 @@
 """Webhook ingest benchmark: signed deliveries against gunicorn in production settings.
 
-Run: `python -m bench.webhook_ingest [--seconds 30] [--connections 8] [--outage 20]`.
+Run: `python -m bench.webhook_ingest [--seconds 30] [--connections 8] [--outage 20] [--append]`
+(also run by `make bench`, which collects the printed section into docs/benchmarks.md).
 
 Two runs against a fresh PostgreSQL database and a Redis server of its own (started here on
 a free port, never the machine's shared one):
@@ -9,7 +10,7 @@ a free port, never the machine's shared one):
    messages are lost too) for `--outage` seconds in the middle.
 Each run checks that every delivery answered 200 is stored, then waits until every one is
 processed by a Celery worker (the sweep, run by beat each minute, requeues what the broker
-lost) and appends the figures to docs/benchmarks.md.
+lost) and prints a Markdown section with the figures.
 """
 
 from __future__ import annotations
@@ -128,9 +129,7 @@ def load(port: int, run: str, seconds: float, processes: int, threads: int) -> d
     stop_at = time.monotonic() + seconds
     step = processes * threads
     procs = [
-        multiprocessing.Process(
-            target=_generator_process, args=(port, run, p * threads, threads, step, stop_at, queue)
-        )
+        multiprocessing.Process(target=_generator_process, args=(port, run, p * threads, threads, step, stop_at, queue))
         for p in range(processes)
     ]
     started = time.monotonic()
@@ -182,11 +181,23 @@ class Stack:
 
     def start_redis(self) -> None:
         self.spawn(
-            "redis", "redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1",
-            "--save", "", "--appendonly", "no",
+            "redis",
+            "redis-server",
+            "--port",
+            str(self.redis_port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
         )
-        wait_for(lambda: subprocess.run(
-            ["redis-cli", "-p", str(self.redis_port), "ping"], capture_output=True).stdout.strip() == b"PONG")
+        wait_for(
+            lambda: (
+                subprocess.run(["redis-cli", "-p", str(self.redis_port), "ping"], capture_output=True).stdout.strip()
+                == b"PONG"
+            )
+        )
 
     def stop_redis(self) -> None:
         subprocess.run(["redis-cli", "-p", str(self.redis_port), "shutdown", "nosave"], capture_output=True)
@@ -198,20 +209,58 @@ class Stack:
         subprocess.run([PYTHON, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=self.env, check=True)
         self.start_redis()
         self.spawn(
-            "gunicorn", PYTHON, "-m", "gunicorn", "socialdatalab.wsgi", "--bind", f"127.0.0.1:{self.web_port}",
-            "--workers", str(self.workers), "--worker-class", "gthread", "--threads", str(self.threads),
-            "--keep-alive", "30", "--backlog", "2048", "--log-level", "warning",
+            "gunicorn",
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "socialdatalab.wsgi",
+            "--bind",
+            f"127.0.0.1:{self.web_port}",
+            "--workers",
+            str(self.workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(self.threads),
+            "--keep-alive",
+            "30",
+            "--backlog",
+            "2048",
+            "--log-level",
+            "warning",
         )
         wait_for(lambda: _handshake_ok(self.web_port))
 
     def start_processing(self) -> None:
         self.spawn(
-            "worker", PYTHON, "-m", "celery", "-A", "socialdatalab", "worker", "-Q", "webhooks,collect,default",
-            "--concurrency", "2", "--without-gossip", "--without-mingle", "-l", "WARNING",
+            "worker",
+            PYTHON,
+            "-m",
+            "celery",
+            "-A",
+            "socialdatalab",
+            "worker",
+            "-Q",
+            "webhooks,collect,default",
+            "--concurrency",
+            "2",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "WARNING",
         )
         self.spawn(
-            "beat", PYTHON, "-m", "celery", "-A", "socialdatalab", "beat", "-l", "WARNING",
-            "--schedule", str(self.logs / "celerybeat-schedule"),
+            "beat",
+            PYTHON,
+            "-m",
+            "celery",
+            "-A",
+            "socialdatalab",
+            "beat",
+            "-l",
+            "WARNING",
+            "--schedule",
+            str(self.logs / "celerybeat-schedule"),
         )
 
     def down(self) -> None:
@@ -282,6 +331,7 @@ def drain(run: str, expected: int, timeout: float = 900) -> float:
 def run_once(stack: Stack, run: str, args: argparse.Namespace, outage: float) -> dict[str, Any]:
     outage_note: dict[str, float] = {}
     if outage:
+
         def broker_outage() -> None:
             time.sleep((args.seconds - outage) / 2)
             outage_note["stopped_at"] = time.monotonic()
@@ -301,8 +351,11 @@ def run_once(stack: Stack, run: str, args: argparse.Namespace, outage: float) ->
 
 def machine() -> str:
     cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")),
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
         platform.processor(),
     )
     memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
@@ -332,7 +385,7 @@ def report(results: list[tuple[str, dict[str, Any]]], args: argparse.Namespace) 
     return "\n".join(lines) + "\n"
 
 
-def main() -> None:
+def main() -> str:
     parser = argparse.ArgumentParser(prog="python -m bench.webhook_ingest")
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--outage", type=float, default=20)
@@ -340,7 +393,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--no-write", action="store_true", help="print the section, do not append it")
+    parser.add_argument("--append", action="store_true", help="also append the section to docs/benchmarks.md")
     args = parser.parse_args()
     stack = Stack(args.workers, args.threads)
     try:
@@ -349,20 +402,20 @@ def main() -> None:
         stack.start_processing()
         tag = f"b{int(time.time())}"
         results = [("steady", run_once(stack, f"{tag}s", args, 0))]
-        print(json.dumps(results[-1], default=str), flush=True)
+        print(json.dumps(results[-1], default=str), file=sys.stderr, flush=True)
         results.append((f"Redis down {args.outage:.0f} s mid-run", run_once(stack, f"{tag}o", args, args.outage)))
-        print(json.dumps(results[-1], default=str), flush=True)
+        print(json.dumps(results[-1], default=str), file=sys.stderr, flush=True)
     finally:
         stack.down()
     section = report(results, args)
-    print(section)
     for name, r in results:
         if r["stored"] != r["ok"] or r["comments"] != r["ok"]:
-            print(f"FAIL {name}: answered 200 {r['ok']}, stored {r['stored']}, processed {r['comments']}")
-    if not args.no_write:
+            section += f"\n**{name}: answered 200 {r['ok']}, stored {r['stored']}, processed {r['comments']}.**\n"
+    if args.append:
         existing = RESULTS.read_text() if RESULTS.exists() else "# Benchmarks\n"
         RESULTS.write_text(existing.rstrip("\n") + "\n\n" + section)
+    return section
 
 
 if __name__ == "__main__":
-    main()
+    print(main())

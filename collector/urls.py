@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401 - routes are added as the app grows
+from django.urls import path
+
+from collector import views
 
 app_name = "collector"
-urlpatterns: list = []
+urlpatterns = [
+    path("profiles/<int:profile_id>/backfill.json", views.backfill_progress, name="backfill_progress"),
+]

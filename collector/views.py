@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_GET
+
+from collector.models import Profile
+
+
+@require_GET
+@login_required
+def backfill_progress(request: HttpRequest, profile_id: int) -> JsonResponse:
+    """Backfill progress for the connected-accounts page's progress bar (another org's: 404)."""
+    profile = get_object_or_404(Profile.objects.for_user(request.user), pk=profile_id)
+    return JsonResponse(
+        {
+            "profile": profile.pk,
+            "status": profile.collection_status,
+            "running": profile.backfill_running,
+            "done": profile.backfill_done,
+            "total": profile.backfill_total,
+            "percent": profile.backfill_percent,
+            "finished_at": profile.backfill_finished_at.isoformat() if profile.backfill_finished_at else None,
+            "paused_until": profile.next_retry_at.isoformat() if profile.next_retry_at else None,
+        }
+    )

@@ -7,4 +7,5 @@ SCRIPTS: list[str] = [
     "bench.collector_upsert",
     "bench.collector_memory",
     "bench.webhook_ingest",
+    "bench.pages",
 ]

@@ -7,7 +7,8 @@ Builds the data with bulk_create and COPY (tests/insights/builders.py) into a fr
 `sdl_insights_bench` (or reuses it with --keep), renders each page in-process through Django's
 test client (server time: URL routing, views, queries, templates; no network), and reports the
 50th/95th percentiles and the query count, next to the count for a profile with 100 media to
-show it does not grow with the data. Results are appended to docs/benchmarks.md.
+show it does not grow with the data. Registered in bench.SCRIPTS: `make bench` runs it with the
+others and writes docs/benchmarks.md from the section it prints.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "sdl_insights_bench"
-RESULTS = ROOT / "docs" / "benchmarks.md"
 BASE_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 PAGES = (
     ("engagement, 30 days", "engagement", "?period=30"),
@@ -80,7 +80,7 @@ def build(media: int, comments: int) -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    print(f"built the data in {time.perf_counter() - started:.0f}s", flush=True)
+    print(f"built the data in {time.perf_counter() - started:.0f}s", file=sys.stderr, flush=True)
 
 
 def measure(requests: int) -> list[dict[str, object]]:
@@ -129,7 +129,6 @@ def measure(requests: int) -> list[dict[str, object]]:
 def report(rows: list[dict[str, object]], requests: int) -> str:
     counts = rows[-1]
     lines = [
-        "",
         f"## Insights pages — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
         f"`python -m bench.pages` on {platform.node()} ({os.cpu_count()} CPUs, Python {platform.python_version()}): "
@@ -150,7 +149,7 @@ def report(rows: list[dict[str, object]], requests: int) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
+def main() -> str:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--media", type=int, default=10_000)
     parser.add_argument("--comments", type=int, default=500_000)
@@ -159,13 +158,8 @@ def main() -> None:
     args = parser.parse_args()
     setup_django(args.keep)
     build(args.media, args.comments)
-    text = report(measure(args.requests), args.requests)
-    print(text)
-    with RESULTS.open("a", encoding="utf-8") as results:
-        if results.tell() == 0:
-            results.write("# Benchmarks\n")
-        results.write(text)
+    return report(measure(args.requests), args.requests)
 
 
 if __name__ == "__main__":
-    main()
+    print(main())

@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -43,13 +42,39 @@ def test_the_inbox_lists_conversations_with_their_last_message(signed_in, lab):
     assert "6500000000000123" in text and "qual o horário" in text
 
 
-@pytest.mark.xfail(strict=True, reason="the sandbox has no Send API (POST /me/messages); see the issue 6 report")
 def test_a_reply_is_sent_through_the_send_api(client, sandbox, sandbox_lab, celery_worker):
-    conversation = _conversation(sandbox_lab.profile, hours_ago=1)
+    igsid = "6500000000000777"
+    arrived = sandbox._call(
+        "POST", "messages", json={"account": "ifma.saoluis", "sender_id": igsid, "text": "Qual o horário?"}
+    )
+    conversation = Conversation.objects.create(
+        profile=sandbox_lab.profile, participant_id=igsid, last_message_at=timezone.now()
+    )
+    Message.objects.create(conversation=conversation, mid=arrived["id"], text="Qual o horário?", sent_at=timezone.now())
     client.force_login(sandbox_lab.user)
     client.post(reverse("message_reply", args=[sandbox_lab.profile.pk, conversation.pk]), {"text": "Das 8h às 17h."})
     reply = wait_for(
         lambda: MessageReply.objects.exclude(status=ActionStatus.PENDING).first(), what="the message reply"
     )
     assert reply.status == ActionStatus.DONE, reply.error
-    assert Message.objects.filter(conversation=conversation, is_echo=True, text="Das 8h às 17h.").exists()
+    assert "POST graph.instagram.com /me/messages" in sandbox.calls()["by_endpoint"]
+    sent = Message.objects.get(conversation=conversation, is_echo=True)
+    assert (sent.text, sent.mid) == ("Das 8h às 17h.", reply.result_meta_id)
+    text = page_text(client.get(reverse("conversation", args=[sandbox_lab.profile.pk, conversation.pk])))
+    assert "Das 8h às 17h." in text
+
+
+def test_meta_refusing_outside_the_window_marks_the_reply_failed(client, sandbox, sandbox_lab, celery_worker):
+    igsid = "6500000000000888"
+    arrived = sandbox._call(
+        "POST", "messages", json={"account": "ifma.saoluis", "sender_id": igsid, "text": "Oi", "age_hours": 30}
+    )
+    conversation = Conversation.objects.create(profile=sandbox_lab.profile, participant_id=igsid)
+    # Our copy believes the window is open (a late webhook); Meta knows better.
+    Message.objects.create(conversation=conversation, mid=arrived["id"], text="Oi", sent_at=timezone.now())
+    client.force_login(sandbox_lab.user)
+    client.post(reverse("message_reply", args=[sandbox_lab.profile.pk, conversation.pk]), {"text": "Olá!"})
+    reply = wait_for(lambda: MessageReply.objects.exclude(status=ActionStatus.PENDING).first(), what="the refusal")
+    assert reply.status == ActionStatus.FAILED and "outside of allowed window" in reply.error
+    text = page_text(client.get(reverse("conversation", args=[sandbox_lab.profile.pk, conversation.pk])))
+    assert "Meta refused:" in text

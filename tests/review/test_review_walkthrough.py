@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from collector.models import Comment, Profile
-from insights.models import ActionStatus, CommentAction
+from insights.models import ActionStatus, CommentAction, MessageReply
 from webhooks.models import Conversation
 
 pytestmark = pytest.mark.browser
@@ -79,7 +79,12 @@ def test_a_reviewer_sees_each_permission_in_use(
     page.goto(live_server.url + reverse("conversation", args=[profile.pk, conversation.pk]))
     page.fill("#message-text", "Olá! Como podemos ajudar?")
     page.click(".reply-form button")
-    page.wait_for_selector("[data-reply]")
+    reply = wait_for(
+        lambda: MessageReply.objects.exclude(status=ActionStatus.PENDING).first(), timeout=60, what="the DM reply"
+    )
+    assert reply.status == ActionStatus.DONE, reply.error
+    page.reload()
+    assert page.locator(".bubble-out", has_text="Olá! Como podemos ajudar?").count() == 1
     review_screen("message-reply")
 
     page.goto(live_server.url + reverse("accounts:connected"))

@@ -23,7 +23,7 @@ SWEEP_AFTER_SECONDS = 10
 SWEEP_CHUNK = 1000
 LAST_WEBHOOK_PRECISION = timedelta(seconds=1)
 SWEEP_SECONDS = 45
-SWEEP_REPEAT = timedelta(minutes=10)
+SWEEP_REPEAT = timedelta(minutes=3)
 # After a failed publish, stop trying for a while: the sweep will queue what piles up, and
 # every request meanwhile is answered without waiting on a dead broker.
 BROKER_PAUSE_SECONDS = 5.0
@@ -98,7 +98,7 @@ def queue_profile_sync(profile_id: int) -> None:
 def sweep_unprocessed() -> int:
     """Queue deliveries stored while the broker was away (run every minute by beat).
 
-    Each is requeued at most once every ten minutes, so a worker that is merely behind does
+    Each is requeued at most once every three minutes, so a worker that is merely behind does
     not get its backlog doubled every minute. Stops early when the broker fails again.
     """
     now = timezone.now()

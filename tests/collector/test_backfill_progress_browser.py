@@ -1,0 +1,72 @@
+"""While a backfill runs, the connected accounts page shows a progress bar with done/total that
+follows the backfill (polling the progress endpoint, under the CSP), and drops it when done."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from accounts.models import Credential, CredentialKind, Membership, Organization
+from collector.models import Platform, Profile
+from tests.insights.browser import csp_watch, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_progress_bar_follows_the_backfill_and_goes_away_when_done(
+    transactional_db: None, live_server: Any, page: Any, screenshot: Any
+) -> None:
+    organization = Organization.objects.create(name="Biblioteca")
+    user = get_user_model().objects.create_user("bia", "bia@example.org", "pw-123456!")
+    Membership.objects.create(user=user, organization=organization)
+    credential = Credential(
+        organization=organization, kind=CredentialKind.INSTAGRAM_USER, meta_user_id="9", subject_id="1", name="bib"
+    )
+    credential.token = "not-used-here"
+    credential.save()
+    profile = Profile.objects.create(
+        organization=organization,
+        credential=credential,
+        platform=Platform.INSTAGRAM,
+        meta_id="17841400000000077",
+        username="biblioteca",
+        backfill_started_at=timezone.now(),
+        backfill_total=3000,
+        backfill_done=1000,
+    )
+    sign_in(page, live_server, user)
+    errors = csp_watch(page)
+
+    page.goto(live_server.url + reverse("accounts:connected"))
+    block = page.locator("tr.connected-asset .backfill-progress")
+    bar = block.locator("progress")
+    screenshot("backfill-started")
+    assert block.inner_text().split(":")[1].split() == ["1000", "/", "3000", "media"]
+    assert (bar.get_attribute("value"), bar.get_attribute("max")) == ("1000", "3000")
+
+    Profile.objects.filter(pk=profile.pk).update(backfill_done=2000)  # the worker loaded a chunk
+    expect(block.locator("[data-backfill-done]")).to_have_text("2000", timeout=10_000)
+    expect(bar).to_have_attribute("value", "2000")
+    screenshot("backfill-advanced")
+
+    Profile.objects.filter(pk=profile.pk).update(backfill_done=3000, backfill_finished_at=timezone.now())
+    block.wait_for(state="detached", timeout=10_000)
+    screenshot("backfill-done")
+    assert page.locator("progress").count() == 0
+    assert errors == []
+
+
+def test_no_bar_is_shown_when_no_backfill_runs(client: Any, django_user_model: Any, db: None) -> None:
+    organization = Organization.objects.create(name="Quiet")
+    user = django_user_model.objects.create_user("caio", "caio@example.org", "pw-123456!")
+    Membership.objects.create(user=user, organization=organization)
+    Profile.objects.create(organization=organization, platform=Platform.INSTAGRAM, meta_id="5", username="quiet")
+    client.force_login(user)
+
+    body = client.get(reverse("accounts:connected")).content.decode()
+    assert "@quiet" in body and "<progress" not in body

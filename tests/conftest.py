@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -144,28 +145,100 @@ def stop_worker(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-@pytest.fixture(scope="session")
-def celery_worker(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """A real Celery worker process on the test database and the test Redis."""
-    from django.conf import settings
-    from django.core.cache import cache
+QUEUES = ("webhooks", "collect", "publish", "default")
 
-    from socialdatalab.health import HEARTBEAT_KEY
 
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with django_db_blocker.unblock():
+class SuiteWorker:
+    """The suite's shared Celery worker: started on first use, stopped for tests that run their own
+    workers, and quiesced after each database-flushing test so a late task never races the flush."""
+
+    node = f"suite@{socket.gethostname()}"
+
+    def __init__(self, settings: Any) -> None:
+        self.settings = settings
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def start(self) -> None:
+        from django.core.cache import cache
+
+        from socialdatalab.health import HEARTBEAT_KEY
+
+        if self.running:
+            return
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
         cache.delete(HEARTBEAT_KEY)
-        import redis
-
-        redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
-        process = start_worker(settings, "--concurrency", "2", name="suite")
+        self.process = start_worker(self.settings, "--concurrency", "2", name="suite")
         try:
             _wait_until(lambda: cache.get(HEARTBEAT_KEY) is not None, 60, "the Celery worker")
         except RuntimeError:
-            stop_worker(process)
+            self.stop()
             raise
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop_worker(self.process)
+            self.process = None
+
+    def quiesce(self, timeout: float = 30) -> None:
+        """Drop queued tasks and wait until the worker has none running."""
+        from socialdatalab.celery import app
+
+        drop_queued_tasks(self.settings.CELERY_BROKER_URL)
+        if not self.running:
+            return
+        inspector = app.control.inspect(destination=[self.node], timeout=1, limit=1)
+        _wait_until(lambda: not any((inspector.active() or {}).values()), timeout, "an idle worker")
+
+
+def drop_queued_tasks(broker_url: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(broker_url)
+    for queue in QUEUES:
+        client.delete(*client.keys(f"{queue}*") or [queue])
+
+
+@pytest.fixture(scope="session")
+def suite_worker(django_db_setup: None, django_db_blocker: Any) -> Iterator[SuiteWorker]:
+    from django.conf import settings
+
+    worker = SuiteWorker(settings)
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def celery_worker(transactional_db: None, suite_worker: SuiteWorker) -> Iterator[None]:
+    """A real Celery worker process on the test database and the test Redis."""
+    suite_worker.start()
     yield
-    stop_worker(process)
+    suite_worker.quiesce()
+
+
+@pytest.fixture
+def no_suite_worker(suite_worker: SuiteWorker) -> None:
+    """For tests that start workers of their own and must be the only ones consuming."""
+    suite_worker.quiesce()
+    suite_worker.stop()
+
+
+@pytest.fixture(autouse=True)
+def _quiet_worker_before_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test that flushes the database at its end first waits for the suite worker to go idle:
+    a task still writing would deadlock the TRUNCATE. Requesting the database fixture here makes
+    this teardown run before the flush."""
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    worker: SuiteWorker = request.getfixturevalue("suite_worker")
+    yield
+    if worker.running:
+        worker.quiesce()
 
 
 @pytest.fixture(scope="session")

@@ -20,8 +20,12 @@ from tests.conftest import ARTIFACTS, start_worker, stop_worker
 
 @pytest.fixture
 def clean_redis() -> None:
-    """No queued task, lock, budget or pause left over from another test."""
-    redis.Redis.from_url(settings.REDIS_URL).flushdb()
+    """No queued task, lock, budget or pause left over from another test. Kombu's bindings stay:
+    a running producer declared its queues once and would otherwise publish into nothing."""
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    stale = [key for key in client.scan_iter() if not key.startswith(b"_kombu.binding.")]
+    if stale:
+        client.delete(*stale)
 
 
 @pytest.fixture
@@ -55,7 +59,7 @@ def connect(sandbox: Any, transactional_db: None) -> Callable[..., Profile]:
 
 @pytest.fixture
 def workers(
-    clean_redis: None, transactional_db: None, sandbox: Any, monkeypatch: pytest.MonkeyPatch
+    no_suite_worker: None, clean_redis: None, transactional_db: None, sandbox: Any, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Callable[..., list[subprocess.Popen[bytes]]]]:
     """Start real Celery workers (`count`, with extra environment) and wait until they answer."""
     from socialdatalab.celery import app

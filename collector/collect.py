@@ -39,6 +39,7 @@ BUCKETS: list[tuple[str, timedelta, timedelta | None, timedelta]] = [
 DEEP_PER_RUN = 50
 CHUNK = 1000  # media transformed and loaded together: ten Graph pages
 COMMENT_MEDIA_PER_RUN = 20
+RECENT_COMMENTS = timedelta(days=14)
 _redis: redis.Redis | None = None
 
 
@@ -288,16 +289,41 @@ def snapshot(job: Job) -> None:
 
 
 def poll_comments(job: Job, limit: int = COMMENT_MEDIA_PER_RUN) -> None:
-    """Comments of the media whose count on Meta exceeds what we hold (only for profiles whose
-    webhooks are missing: otherwise comments arrive by webhook)."""
+    """Comment polling, the safety net under comment webhooks.
+
+    Every Instagram profile is polled: hourly, and every 15 minutes while it is flagged
+    `webhooks_missing` (tasks.poll_comments_all picks them). A poll
+    1. reads the comment counts of the media posted in the last RECENT_COMMENTS (one call per
+       100 media) and stores the changed ones on Media;
+    2. reads the comments of the media whose count on Meta exceeds what we hold (these recent
+       ones, or older ones whose count a sync refreshed), newest first, `limit` media a run,
+       and stores those never seen with source=poll (a comment a webhook delivered keeps its
+       source). Media whose comments all came by webhook cost nothing beyond step 1.
+
+    It does not set `Profile.webhooks_missing`: one place decides that flag,
+    webhooks.tasks.check_webhooks_arriving (every 30 minutes), from this very evidence: comment
+    counts that grow on Meta while no comment webhook arrives. Step 1 is what lets that check
+    see a silent profile within the hour even when no sync touched its media.
+    """
     profile = job.profile
+    now = timezone.now()
+    counts: dict[str, int] = {}
+    for page in instagram.comment_counts(job.client, profile.meta_id, now - RECENT_COMMENTS):
+        counts.update({str(m["id"]): m["comments_count"] for m in page.get("data") or [] if "comments_count" in m})
+    stale = [
+        media
+        for media in Media.objects.filter(profile=profile, meta_id__in=counts).only("pk", "meta_id", "comments_count")
+        if media.comments_count != counts[media.meta_id]
+    ]
+    for media in stale:
+        media.comments_count = counts[media.meta_id]
+    Media.objects.bulk_update(stale, ["comments_count"])
     lagging = (
         Media.objects.filter(profile=profile, is_deleted=False, comments_count__gt=0)
         .annotate(held=Count("comments", filter=Q(comments__is_deleted=False)))
         .filter(comments_count__gt=F("held"))
         .order_by("-timestamp")[:limit]
     )
-    now = timezone.now()
     for media in lagging:
         for page in instagram.comment_pages(job.client, media.meta_id):
             job.upserted += load_comments(profile, media, page.get("data") or [])

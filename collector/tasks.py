@@ -19,6 +19,7 @@ from datetime import timedelta
 
 from celery import Task, shared_task
 from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from collector import collect
@@ -32,6 +33,7 @@ logger = logging.getLogger(__name__)
 LOCK_TTL = 300
 LOCK_BUSY_RETRY = (2.0, 6.0)
 TRANSIENT_RETRIES = 5
+POLL_EVERY = timedelta(hours=1)  # comment polling of a profile whose webhooks arrive
 
 
 def lock_key(profile_id: int) -> str:
@@ -179,10 +181,15 @@ def snapshot_all() -> int:
 
 @shared_task(acks_late=True)
 def poll_comments_all() -> int:
+    """Queue comment polls (beat, every 15 minutes): profiles whose comment webhooks are missing
+    every time, the others when their last poll is POLL_EVERY old (see collect.poll_comments)."""
+    polled_lately = CollectionRun.objects.filter(
+        profile=OuterRef("pk"), kind=RunKind.COMMENTS, started_at__gte=timezone.now() - POLL_EVERY
+    )
     ids = list(
-        Profile.objects.filter(credential__isnull=False, platform="instagram", webhooks_missing=True).values_list(
-            "pk", flat=True
-        )
+        Profile.objects.filter(credential__isnull=False, platform="instagram")
+        .filter(Q(webhooks_missing=True) | ~Exists(polled_lately))
+        .values_list("pk", flat=True)
     )
     for profile_id in ids:
         poll_comments.delay(profile_id)

@@ -137,6 +137,13 @@ def comment_pages(client: GraphClient, media_id: str) -> Iterator[dict[str, Any]
         params = {**params, "after": cursor}
 
 
+def comment_counts(client: GraphClient, ig_user_id: str, since: datetime) -> Iterator[dict[str, Any]]:
+    """Pages of the media posted since `since`, carrying only their ids and comment counts."""
+    return client.paginate(
+        f"{ig_user_id}/media", {"fields": "id,comments_count", "since": int(since.timestamp()), "limit": PAGE_SIZE}
+    )
+
+
 def account_insights(client: GraphClient, ig_user_id: str, since: datetime, until: datetime) -> dict[str, Any]:
     """The day's account totals (reach, views, accounts engaged, interactions, follows/unfollows)."""
     params = {

@@ -261,17 +261,20 @@ def deep_insights(job: Job, limit: int = DEEP_PER_RUN) -> None:
 
 
 def snapshot(job: Job) -> None:
-    """Today's ProfileSnapshot: counters and yesterday-to-now account insights."""
+    """Today's ProfileSnapshot (one row per profile and UTC date): the counters as read now and
+    the account insights of the last complete UTC day. A closed day's totals do not move, so a
+    second run the same day rewrites the row with the same facts."""
     profile = job.profile
     refresh_profile(job)
     now = timezone.now()
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     values: dict[str, Any] = {
         "followers_count": profile.followers_count,
         "follows_count": profile.follows_count,
         "media_count": profile.media_count,
     }
     if profile.platform == Platform.INSTAGRAM:
-        body = instagram.account_insights(job.client, profile.meta_id, now - timedelta(days=1), now)
+        body = instagram.account_insights(job.client, profile.meta_id, midnight - timedelta(days=1), midnight)
         for item in body.get("data") or []:
             total = item.get("total_value") or {}
             if item["name"] == "follows_and_unfollows":
@@ -283,7 +286,7 @@ def snapshot(job: Job) -> None:
                 values["follows"], values["unfollows"] = split.get("FOLLOWER"), split.get("NON_FOLLOWER")
             elif item["name"] in ("reach", "views", "accounts_engaged", "total_interactions"):
                 values[item["name"]] = total.get("value")
-        values["raw"] = body
+        values["raw"] = {"data": body.get("data") or []}  # not `paging`: its URLs carry the token
     ProfileSnapshot.objects.update_or_create(profile=profile, date=now.date(), defaults=values)
     job.upserted += 1
 

@@ -3,7 +3,8 @@
 Every task: takes the profile's Redis lock (another worker already on it -> retry shortly),
 records a CollectionRun, calls Meta through a client governed by meta.ratelimit, and on
 - RateLimited: marks the profile paused and retries when Meta said access returns;
-- TokenInvalid: flags the credential needs_reconnect and stops (no retry);
+- TokenInvalid / PermissionMissing: accounts.services.handle_token_error flags the credential
+  needs_reconnect, and the work stops (no retry);
 - TransientError: retries with exponential backoff.
 They are idempotent (the pipeline writes only what changed), so a redelivered message
 (acks_late) repeats harmlessly.
@@ -22,12 +23,14 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from accounts.services import handle_token_error
 from collector import collect
 from collector.models import CollectionRun, CollectionStatus, Profile, RunKind, RunOutcome
 from meta.client import backoff_delay
 from meta.conf import MetaConfig
-from meta.errors import RateLimited, TokenInvalid, TransientError
+from meta.errors import PermissionMissing, RateLimited, TokenInvalid, TransientError
 from meta.ratelimit import RedisGovernor
+from meta.redact import redact
 
 logger = logging.getLogger(__name__)
 LOCK_TTL = 300
@@ -79,9 +82,11 @@ def run_job(task: Task, profile_id: int, kind: RunKind, work: Callable[[collect.
         # The governor holds the pause Meta asked for (or our default when Meta named none).
         retry_in = governor.paused_for() or exc.retry_after
         status, outcome, error = CollectionStatus.PAUSED, RunOutcome.RETRY, str(exc)
-    except TokenInvalid as exc:
-        credential.mark_needs_reconnect(str(exc))
-        status, outcome, error = CollectionStatus.NEEDS_RECONNECT, RunOutcome.NEEDS_RECONNECT, str(exc)
+    except (TokenInvalid, PermissionMissing) as exc:
+        # The accounts room decides what a dead token means for the credential (and tells the
+        # person); every later job sees an unusable credential and makes no call.
+        handle_token_error(credential, exc)
+        status, outcome, error = CollectionStatus.NEEDS_RECONNECT, RunOutcome.NEEDS_RECONNECT, redact(str(exc))
     except TransientError as exc:
         status, outcome, error = CollectionStatus.FAILED, RunOutcome.FAILED, str(exc)
         if task.request.retries < TRANSIENT_RETRIES:

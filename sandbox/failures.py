@@ -30,7 +30,7 @@ class Rule:
     token: str | None = None
     account: str | None = None  # any key naming the account: id, username, app-scoped id, page id
     code: int | None = None
-    regain_minutes: int = 15
+    regain_minutes: float = 15  # fractions let tests wait seconds, not minutes
     times: int | None = None
     delay: float = 1.0
     keys: set[str] = field(default_factory=set)
@@ -92,7 +92,7 @@ class Failures:
             token=spec.get("token"),
             account=None if spec.get("account") is None else str(spec["account"]),
             code=spec.get("code"),
-            regain_minutes=int(spec.get("regain_minutes", 15)),
+            regain_minutes=_minutes(spec.get("regain_minutes", 15)),
             times=spec.get("times"),
             delay=float(spec.get("delay", 1.0)),
             keys=keys,
@@ -121,3 +121,9 @@ class Failures:
                     self.rules.remove(rule)
             return rule
         return None
+
+
+def _minutes(value: Any) -> float:
+    """Whole minutes stay integers in the header, as Meta sends them; tests may ask for fractions."""
+    minutes = float(value)
+    return int(minutes) if minutes.is_integer() else minutes

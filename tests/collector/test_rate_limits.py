@@ -33,6 +33,21 @@ def test_a_rate_limited_backfill_pauses_then_resumes_and_stores_every_media(sand
     assert sandbox.calls()["total"] <= 2 + 12
 
 
+def test_the_pause_follows_metas_regain_time_from_the_usage_header(sandbox, connect, workers) -> None:
+    # Our own fallback pause is a minute: a retry within seconds can only come from the header.
+    workers(1, META_RATE_LIMIT_PAUSE_SECONDS="60")
+    profile = connect("regain.account", media=200)
+    sandbox.fail(account="regain.account", mode="rate_limited", code=4, regain_minutes=0.05, times=1)
+
+    backfill_profile.delay(profile.pk)
+    wait_for(lambda: CollectionRun.objects.filter(kind=RunKind.BACKFILL, outcome=RunOutcome.OK).exists(), 45)
+
+    refused, done = CollectionRun.objects.filter(kind=RunKind.BACKFILL).order_by("started_at")
+    assert (refused.outcome, refused.graph_calls) == (RunOutcome.RETRY, 1)
+    assert 2.5 <= (done.started_at - refused.finished_at).total_seconds() < 15  # 0.05 min = 3 s
+    assert _stored(profile) == 200
+
+
 def test_no_call_goes_past_the_budget_and_the_backfill_still_completes(sandbox, connect, workers) -> None:
     workers(1, META_HOURLY_CALL_BUDGET="6", META_BUDGET_WINDOW_SECONDS="3")
     profile = connect("budget.account", media=600)

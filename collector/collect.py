@@ -62,9 +62,14 @@ class Job:
 def refresh_profile(job: Job) -> None:
     profile = job.profile
     if profile.platform == Platform.FACEBOOK_PAGE:
-        body = job.client.get(profile.meta_id, {"fields": "id,name,username,about,link,followers_count,fan_count"})
+        body = job.client.get(
+            profile.meta_id, {"fields": "id,name,username,about,link,followers_count,fan_count,picture{url}"}
+        )
         profile.name = body.get("name", profile.name)
         profile.followers_count = body.get("followers_count", body.get("fan_count"))
+        profile.picture_url = (body.get("picture") or {}).get("data", {}).get("url", profile.picture_url)
+        # A Page's collection is its details (its Instagram account is a profile of its own).
+        profile.last_collected_at = timezone.now()
     else:
         body = instagram.get_profile(job.client, profile.meta_id)
         profile.username = body.get("username", profile.username)

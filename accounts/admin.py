@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts import tasks
-from accounts.models import Credential, CredentialStatus, DataDeletionRequest, Invite, Membership, Organization
+from accounts.models import (
+    Credential,
+    CredentialKind,
+    CredentialStatus,
+    DataDeletionRequest,
+    Invite,
+    Membership,
+    Organization,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -56,7 +64,7 @@ class CredentialAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     fields = ["organization", "user", "name", "status", *readonly_fields]
-    actions = ["check_now", "refresh_now", "revoke"]
+    actions = ["check_now", "refresh_now", "subscribe_webhooks", "revoke"]
 
     @admin.display(description=_("token"))
     def masked_token(self, credential: Credential) -> str:
@@ -77,6 +85,23 @@ class CredentialAdmin(admin.ModelAdmin):
         for credential_id in queryset.filter(kind="ig_user").values_list("pk", flat=True):
             tasks.refresh_credential.delay(credential_id)
         self.message_user(request, _("Refreshes queued for the Instagram tokens selected."), messages.INFO)
+
+    @admin.action(description=_("Subscribe to webhooks again (Instagram accounts and Pages)"))
+    def subscribe_webhooks(self, request: HttpRequest, queryset: QuerySet[Credential]) -> None:
+        assets = queryset.filter(kind__in=[CredentialKind.INSTAGRAM_USER, CredentialKind.PAGE])
+        ids = list(assets.values_list("pk", flat=True))
+        for credential_id in ids:
+            tasks.subscribe_webhooks.delay(credential_id)
+        self.message_user(
+            request,
+            ngettext(
+                "Subscription queued for %(count)d credential; a failure shows as its last error.",
+                "Subscriptions queued for %(count)d credentials; a failure shows as their last error.",
+                len(ids),
+            )
+            % {"count": len(ids)},
+            messages.INFO,
+        )
 
     @admin.action(description=_("Revoke at Meta and forget the token"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[Credential]) -> None:

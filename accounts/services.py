@@ -331,6 +331,34 @@ def send_expiry_reminder(credential: Credential) -> bool:
     return True
 
 
+# -- webhooks ------------------------------------------------------------------------------------
+def subscribe_webhooks(credential: Credential) -> str:
+    """Subscribe the credential's asset to the app's webhooks again, as connecting did: an Instagram
+    Login account to comments and messages, a Page to feed. For the admin, when deliveries stopped
+    arriving (Meta drops the subscription when a person removes the app or the Page changes hands).
+
+    Returns what happened: "subscribed", "not an asset" (a Facebook user token has none),
+    "unusable", or "failed" (the error is on the credential's last_error).
+    """
+    if credential.kind not in (CredentialKind.INSTAGRAM_USER, CredentialKind.PAGE):
+        return "not an asset"
+    if not credential.is_usable:
+        return "unusable"
+    config = MetaConfig.from_settings()
+    try:
+        if credential.kind == CredentialKind.INSTAGRAM_USER:
+            oauth.subscribe_instagram(credential.token, config)
+        else:
+            oauth.subscribe_page(credential.subject_id, credential.token, config)
+    except MetaError as exc:
+        if not handle_token_error(credential, exc):
+            credential.last_error = redact(str(exc))
+            credential.save(update_fields=["last_error", "updated_at"])
+            logger.warning("credential %s: webhook subscription failed: %s", credential.pk, redact(str(exc)))
+        return "failed"
+    return "subscribed"
+
+
 # -- disconnecting and forgetting ------------------------------------------------------------------
 def connection_of(credential: Credential) -> list[Credential]:
     """Everything one login granted in this organization: an Instagram token, or a Facebook user

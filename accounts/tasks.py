@@ -46,6 +46,12 @@ def refresh_credential(credential_id: int) -> bool:
 
 
 @shared_task(acks_late=True)
+def subscribe_webhooks(credential_id: int) -> str:
+    credential = Credential.objects.filter(pk=credential_id).first()
+    return "gone" if credential is None else services.subscribe_webhooks(credential)
+
+
+@shared_task(acks_late=True)
 def send_expiry_reminders() -> int:
     """Daily: tokens that cannot be refreshed are announced at 14, 7 and 1 days before they expire."""
     return sum(services.send_expiry_reminder(credential) for credential in services.expiring_without_refresh())

@@ -10,12 +10,13 @@ from socialdatalab import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # First: Meta's deliveries are most of the requests, and resolving walks this list in order.
+    path("", include("webhooks.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("auth/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("collector.urls")),
-    path("", include("webhooks.urls")),
     path("", include("insights.urls")),
     path("", include("publishing.urls")),
     path("api/token/", TokenObtainView.as_view(), name="token_obtain_pair"),

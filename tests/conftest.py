@@ -96,8 +96,10 @@ def sandbox(sandbox_process: str) -> Iterator[Sandbox]:
     client.clear_failures()
 
 
-def worker_environment(settings: Any) -> dict[str, str]:
-    """The environment a worker needs to see what the test sees: the test database."""
+def worker_environment(settings: Any, **overrides: str) -> dict[str, str]:
+    """The environment a worker needs to see what the test sees: the test database.
+
+    `overrides` replace variables, e.g. REDIS_URL and CELERY_BROKER_URL for a private broker."""
     database = settings.DATABASES["default"]
     return {
         **os.environ,
@@ -106,10 +108,14 @@ def worker_environment(settings: Any) -> dict[str, str]:
             f"{database['PORT']}/{database['NAME']}"
         ),
         "DJANGO_SETTINGS_MODULE": "socialdatalab.settings",
+        **overrides,
     }
 
 
-def start_worker(settings: Any, *extra: str, name: str = "test") -> subprocess.Popen[bytes]:
+def start_worker(
+    settings: Any, *extra: str, name: str = "test", env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log = open(ARTIFACTS / f"celery-{name}.log", "wb")
     return subprocess.Popen(
         [
@@ -130,7 +136,7 @@ def start_worker(settings: Any, *extra: str, name: str = "test") -> subprocess.P
             *extra,
         ],
         cwd=ROOT,
-        env=worker_environment(settings),
+        env=env or worker_environment(settings),
         stdout=log,
         stderr=subprocess.STDOUT,
     )

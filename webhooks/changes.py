@@ -74,9 +74,19 @@ def _as_dict(value: Any) -> dict[str, Any]:
 
 
 @dataclass
+class Lookups:
+    """Rows already read while processing a run of deliveries, so a burst about the same profile
+    and media reads each once instead of once per delivery. Lives for one transaction."""
+
+    profiles: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
+    media: dict[tuple[int, str], Any] = field(default_factory=dict)
+
+
+@dataclass
 class Batch:
     """What handling one delivery did, for the event's report and the follow-up work."""
 
+    lookups: Lookups = field(default_factory=Lookups)
     handled: dict[str, int] = field(default_factory=dict)
     unhandled: dict[str, int] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)

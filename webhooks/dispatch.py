@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from collector.models import Platform, Profile
-from webhooks.changes import Batch, Change, split
+from webhooks.changes import Batch, Change, Lookups, split
 from webhooks.handlers import comments, feed, mentions, messages, story_insights
 
 Handler = Callable[[Change, Profile, Batch], None]
@@ -30,14 +30,15 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
-def dispatch(payload: dict[str, Any]) -> tuple[Batch, Profile | None]:
+def dispatch(payload: dict[str, Any], lookups: Lookups | None = None) -> tuple[Batch, Profile | None]:
     """Run every change of a delivery through its handler, once per profile it concerns.
 
     Two organizations may connect the same account, so an entry id can name several profiles;
-    each keeps its own copy of the facts.
+    each keeps its own copy of the facts. `lookups` shares the rows read with the other
+    deliveries processed in the same transaction.
     """
-    batch = Batch()
-    profiles_by_entry: dict[tuple[str, str], list[Profile]] = {}
+    batch = Batch(lookups=lookups or Lookups())
+    profiles_by_entry = batch.lookups.profiles
     first_profile: Profile | None = None
     for change in split(payload):
         key = (change.object, change.entry_id)

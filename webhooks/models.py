@@ -4,7 +4,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +20,21 @@ class EventStatus(models.TextChoices):
 
 
 class WebhookEventQuerySet(models.QuerySet["WebhookEvent"]):
+    def store(self, *, object: str, fields: str, body: str, status: str) -> int:
+        """Insert one delivery as it arrived and return its id.
+
+        The request path of every webhook: one INSERT written by hand, because building it
+        through the ORM cost a fifth of the request's CPU under load (docs/benchmarks.md).
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO webhooks_webhookevent"
+                " (received_at, object, fields, body, status, attempts, report, error)"
+                " VALUES (%s, %s, %s, %s, %s, 0, '{}', '') RETURNING id",
+                [timezone.now(), object, fields, body, status],
+            )
+            return cursor.fetchone()[0]
+
     def due_for_sweep(self, received_before: datetime, not_swept_since: datetime) -> WebhookEventQuerySet:
         """Stored but never processed (the broker may have been down), and not requeued lately."""
         return self.filter(status=EventStatus.RECEIVED, received_at__lt=received_before).filter(

@@ -19,8 +19,10 @@ def media_for(
     The placeholder lets the comment or insight be stored now, and the profile's partial sync
     (queued through `batch.needs_sync`) fills in the rest by upserting on the same Meta id.
     """
-    media = Media.objects.filter(profile=profile, meta_id=media_id).first()
+    key = (profile.pk, media_id)
+    media = batch.lookups.media.get(key) or Media.objects.filter(profile=profile, meta_id=media_id).first()
     if media is not None:
+        batch.lookups.media[key] = media
         return media
     known_types = {choice.value for choice in MediaProductType}
     media, _created = Media.objects.get_or_create(
@@ -33,6 +35,7 @@ def media_for(
         },
     )
     batch.needs_sync.add(profile.pk)
+    batch.lookups.media[key] = media
     return media
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
+import os
+import threading
 import time
 from datetime import timedelta
 from typing import Any
@@ -15,6 +18,7 @@ from django.utils import timezone
 
 from collector.models import Comment, CommentSource, Media, Mention, Platform, Profile
 from meta.errors import MetaError, TokenInvalid
+from webhooks.changes import Lookups
 from webhooks.dispatch import dispatch
 from webhooks.models import EventStatus, WebhookEvent
 
@@ -28,6 +32,9 @@ SWEEP_REPEAT = timedelta(minutes=3)
 # every request meanwhile is answered without waiting on a dead broker.
 BROKER_PAUSE_SECONDS = 5.0
 _broker_paused_until = 0.0
+# Deliveries stored by one process within this window share one broker message.
+FLUSH_SECONDS = 0.05
+PUBLISH_CHUNK = 200
 MENTIONED_MEDIA_FIELDS = (
     "id,caption,media_type,media_product_type,permalink,timestamp,username,like_count,comments_count"
 )
@@ -48,35 +55,117 @@ def enqueue(task: Task, *args: Any) -> bool:
     return True
 
 
+class Publisher:
+    """Coalesces the deliveries this process stored into one `process_events` message per
+    FLUSH_SECONDS, so a burst costs the broker (and the request) one publish per flush instead
+    of one per delivery. Ids still in memory when the process dies are the sweep's to queue.
+    """
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: list[int] = []
+        self._ready = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def add(self, event_id: int) -> None:
+        with self._lock:
+            self._pending.append(event_id)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="webhooks-publisher", daemon=True)
+                self._thread.start()
+        self._ready.set()
+
+    def flush(self) -> None:
+        with self._lock:
+            ids, self._pending = self._pending, []
+            self._ready.clear()
+        for start in range(0, len(ids), PUBLISH_CHUNK):
+            enqueue(process_events, ids[start : start + PUBLISH_CHUNK])
+
+    def _run(self) -> None:
+        while True:
+            self._ready.wait()
+            time.sleep(FLUSH_SECONDS)
+            self.flush()
+
+
+publisher = Publisher()
+# A forked child (gunicorn's workers) inherits neither the thread nor the parent's ids.
+os.register_at_fork(after_in_child=publisher.reset)
+atexit.register(publisher.flush)
+
+
+def _process(event: WebhookEvent, lookups: Lookups) -> set[int]:
+    """Handle one locked delivery inside the caller's transaction; returns the profiles it touched."""
+    batch, profile = dispatch(event.payload(), lookups)
+    for mention_id in batch.mentions_to_fetch:
+        transaction.on_commit(lambda mention_id=mention_id: enqueue(fetch_mention, mention_id))
+    for profile_id in batch.needs_sync:
+        transaction.on_commit(lambda profile_id=profile_id: queue_profile_sync(profile_id))
+    event.status = EventStatus.UNHANDLED if batch.unhandled else EventStatus.PROCESSED
+    event.profile = profile
+    event.report = batch.report()
+    event.processed_at = timezone.now()
+    event.attempts += 1
+    event.error = ""
+    return batch.touched
+
+
+def _mark_webhook_seen(profile_ids: set[int]) -> None:
+    now = timezone.now()
+    # At most one write a second per profile: a burst must not queue on its row lock.
+    Profile.objects.filter(pk__in=profile_ids).filter(
+        Q(last_webhook_at__isnull=True) | Q(last_webhook_at__lt=now - LAST_WEBHOOK_PRECISION)
+    ).update(last_webhook_at=now)
+
+
+def _lock_unprocessed(event_ids: list[int]) -> list[WebhookEvent]:
+    pending = [EventStatus.RECEIVED, EventStatus.FAILED]
+    events = WebhookEvent.objects.select_for_update(skip_locked=True).filter(pk__in=event_ids, status__in=pending)
+    return list(events.order_by("pk"))
+
+
 # No result rows: the event's own status is the result, and bursts must stay cheap.
+@shared_task(acks_late=True, ignore_result=True)
+def process_events(event_ids: list[int]) -> int:
+    """Handle stored deliveries in one transaction: one lock query, one status update, and each
+    profile and media read once for the run. If any delivery fails, the run is rolled back and
+    each is handled on its own, so one bad delivery never holds back the others.
+    """
+    try:
+        with transaction.atomic():
+            events = _lock_unprocessed(event_ids)
+            lookups = Lookups()
+            touched: set[int] = set()
+            for event in events:
+                touched |= _process(event, lookups)
+            if touched:
+                _mark_webhook_seen(touched)
+            WebhookEvent.objects.bulk_update(
+                events, ["status", "profile", "report", "processed_at", "attempts", "error"]
+            )
+    except Exception:
+        logger.warning("a run of %s webhook events failed; handling them one by one", len(event_ids), exc_info=True)
+        return sum(process_event(event_id) != "failed" for event_id in event_ids)
+    return len(events)
+
+
 @shared_task(acks_late=True, ignore_result=True)
 def process_event(event_id: int) -> str:
     """Handle one stored delivery; safe to run twice (the second run finds it processed)."""
     try:
         with transaction.atomic():
-            event = WebhookEvent.objects.select_for_update(skip_locked=True).filter(
-                pk=event_id, status__in=[EventStatus.RECEIVED, EventStatus.FAILED]
-            ).first()
-            if event is None:
+            events = _lock_unprocessed([event_id])
+            if not events:
                 return "skipped"
-            batch, profile = dispatch(event.payload())
-            now = timezone.now()
-            if batch.touched:
-                # At most one write a second per profile: a burst must not queue on its row lock.
-                Profile.objects.filter(pk__in=batch.touched).filter(
-                    Q(last_webhook_at__isnull=True) | Q(last_webhook_at__lt=now - LAST_WEBHOOK_PRECISION)
-                ).update(last_webhook_at=now)
-            for mention_id in batch.mentions_to_fetch:
-                transaction.on_commit(lambda mention_id=mention_id: enqueue(fetch_mention, mention_id))
-            event.status = EventStatus.UNHANDLED if batch.unhandled else EventStatus.PROCESSED
-            event.profile = profile
-            event.report = batch.report()
-            event.processed_at = now
-            event.attempts += 1
-            event.error = ""
+            event = events[0]
+            touched = _process(event, Lookups())
+            if touched:
+                _mark_webhook_seen(touched)
             event.save(update_fields=["status", "profile", "report", "processed_at", "attempts", "error"])
-            for profile_id in batch.needs_sync:
-                transaction.on_commit(lambda profile_id=profile_id: queue_profile_sync(profile_id))
     except Exception as exc:
         logger.exception("webhook event %s failed", event_id)
         WebhookEvent.objects.filter(pk=event_id).update(
@@ -107,10 +196,15 @@ def sweep_unprocessed() -> int:
     queued = 0
     while time.monotonic() < deadline:
         ids = list(due.order_by("received_at").values_list("pk", flat=True)[:SWEEP_CHUNK])
-        sent = [event_id for event_id in ids if enqueue(process_event, event_id)]
-        WebhookEvent.objects.filter(pk__in=sent).update(swept_at=now)
-        queued += len(sent)
-        if len(sent) < SWEEP_CHUNK:
+        sent = [
+            chunk
+            for chunk in (ids[start : start + PUBLISH_CHUNK] for start in range(0, len(ids), PUBLISH_CHUNK))
+            if enqueue(process_events, chunk)
+        ]
+        swept = [event_id for chunk in sent for event_id in chunk]
+        WebhookEvent.objects.filter(pk__in=swept).update(swept_at=now)
+        queued += len(swept)
+        if len(swept) < SWEEP_CHUNK:
             break
     if queued:
         logger.info("sweep queued %s stored webhook deliveries", queued)

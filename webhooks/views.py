@@ -19,7 +19,7 @@ from collector.models import Comment, Profile
 from meta.signing import verify_signature
 from webhooks.changes import field_names
 from webhooks.models import EventStatus, WebhookEvent
-from webhooks.tasks import enqueue, process_event
+from webhooks.tasks import publisher
 
 logger = logging.getLogger(__name__)
 MAX_BODY_BYTES = 5 * 1024 * 1024
@@ -69,7 +69,7 @@ def receive(request: HttpRequest) -> HttpResponse:
         payload = None
     valid = isinstance(payload, dict)
     try:
-        event = WebhookEvent.objects.create(
+        event_id = WebhookEvent.objects.store(
             object=str(payload.get("object") or "")[:32] if valid else "",
             fields=WebhookEvent.frame_fields(field_names(payload))[:500],
             body=body.decode("utf-8", errors="replace"),
@@ -80,7 +80,7 @@ def receive(request: HttpRequest) -> HttpResponse:
         return HttpResponse(status=503)
     if not valid:
         return HttpResponse(status=400)
-    transaction.on_commit(lambda: enqueue(process_event, event.pk))
+    transaction.on_commit(lambda: publisher.add(event_id))
     return HttpResponse(status=200)
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import atexit
+import json
 import logging
 import os
 import threading
 import time
+from collections import defaultdict
 from datetime import timedelta
 from typing import Any
 
@@ -98,59 +100,61 @@ os.register_at_fork(after_in_child=publisher.reset)
 atexit.register(publisher.flush)
 
 
-def _process(event: WebhookEvent, lookups: Lookups) -> set[int]:
-    """Handle one locked delivery inside the caller's transaction; returns the profiles it touched."""
-    batch, profile = dispatch(event.payload(), lookups)
-    for mention_id in batch.mentions_to_fetch:
-        transaction.on_commit(lambda mention_id=mention_id: enqueue(fetch_mention, mention_id))
-    for profile_id in batch.needs_sync:
-        transaction.on_commit(lambda profile_id=profile_id: queue_profile_sync(profile_id))
-    event.status = EventStatus.UNHANDLED if batch.unhandled else EventStatus.PROCESSED
-    event.profile = profile
-    event.report = batch.report()
-    event.processed_at = timezone.now()
-    event.attempts += 1
-    event.error = ""
-    return batch.touched
+def _handle(events: list[WebhookEvent]) -> dict[int, str]:
+    """Handle locked deliveries inside the caller's transaction; returns each one's new status.
 
-
-def _mark_webhook_seen(profile_ids: set[int]) -> None:
+    The results are written with one UPDATE per distinct outcome, so a burst of alike deliveries
+    (the usual case) costs one statement, not one per delivery.
+    """
+    lookups = Lookups()
     now = timezone.now()
-    # At most one write a second per profile: a burst must not queue on its row lock.
-    Profile.objects.filter(pk__in=profile_ids).filter(
-        Q(last_webhook_at__isnull=True) | Q(last_webhook_at__lt=now - LAST_WEBHOOK_PRECISION)
-    ).update(last_webhook_at=now)
+    touched: set[int] = set()
+    outcomes: dict[tuple[str, int | None, str], list[int]] = defaultdict(list)
+    for event in events:
+        batch, profile = dispatch(event.payload(), lookups)
+        for mention_id in batch.mentions_to_fetch:
+            transaction.on_commit(lambda mention_id=mention_id: enqueue(fetch_mention, mention_id))
+        for profile_id in batch.needs_sync:
+            transaction.on_commit(lambda profile_id=profile_id: queue_profile_sync(profile_id))
+        status = EventStatus.UNHANDLED if batch.unhandled else EventStatus.PROCESSED
+        outcomes[(status, profile.pk if profile else None, json.dumps(batch.report()))].append(event.pk)
+        touched |= batch.touched
+    if touched:
+        # At most one write a second per profile: a burst must not queue on its row lock.
+        Profile.objects.filter(pk__in=touched).filter(
+            Q(last_webhook_at__isnull=True) | Q(last_webhook_at__lt=now - LAST_WEBHOOK_PRECISION)
+        ).update(last_webhook_at=now)
+    for (status, profile_id, report), ids in outcomes.items():
+        WebhookEvent.objects.filter(pk__in=ids).update(
+            status=status,
+            profile_id=profile_id,
+            report=json.loads(report),
+            processed_at=now,
+            attempts=F("attempts") + 1,
+            error="",
+        )
+    return {event_id: status for (status, _, _), ids in outcomes.items() for event_id in ids}
 
 
 def _lock_unprocessed(event_ids: list[int]) -> list[WebhookEvent]:
     pending = [EventStatus.RECEIVED, EventStatus.FAILED]
     events = WebhookEvent.objects.select_for_update(skip_locked=True).filter(pk__in=event_ids, status__in=pending)
-    return list(events.order_by("pk"))
+    return list(events.only("pk", "body").order_by("pk"))
 
 
 # No result rows: the event's own status is the result, and bursts must stay cheap.
 @shared_task(acks_late=True, ignore_result=True)
 def process_events(event_ids: list[int]) -> int:
-    """Handle stored deliveries in one transaction: one lock query, one status update, and each
-    profile and media read once for the run. If any delivery fails, the run is rolled back and
-    each is handled on its own, so one bad delivery never holds back the others.
+    """Handle stored deliveries in one transaction: one lock query, one status update per
+    outcome, and each profile and media read once for the run. If any delivery fails, the run is
+    rolled back and each is handled on its own, so one bad delivery never holds back the others.
     """
     try:
         with transaction.atomic():
-            events = _lock_unprocessed(event_ids)
-            lookups = Lookups()
-            touched: set[int] = set()
-            for event in events:
-                touched |= _process(event, lookups)
-            if touched:
-                _mark_webhook_seen(touched)
-            WebhookEvent.objects.bulk_update(
-                events, ["status", "profile", "report", "processed_at", "attempts", "error"]
-            )
+            return len(_handle(_lock_unprocessed(event_ids)))
     except Exception:
         logger.warning("a run of %s webhook events failed; handling them one by one", len(event_ids), exc_info=True)
         return sum(process_event(event_id) != "failed" for event_id in event_ids)
-    return len(events)
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -158,21 +162,14 @@ def process_event(event_id: int) -> str:
     """Handle one stored delivery; safe to run twice (the second run finds it processed)."""
     try:
         with transaction.atomic():
-            events = _lock_unprocessed([event_id])
-            if not events:
-                return "skipped"
-            event = events[0]
-            touched = _process(event, Lookups())
-            if touched:
-                _mark_webhook_seen(touched)
-            event.save(update_fields=["status", "profile", "report", "processed_at", "attempts", "error"])
+            statuses = _handle(_lock_unprocessed([event_id]))
     except Exception as exc:
         logger.exception("webhook event %s failed", event_id)
         WebhookEvent.objects.filter(pk=event_id).update(
             status=EventStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], attempts=F("attempts") + 1
         )
         return "failed"
-    return event.status
+    return statuses.get(event_id, "skipped")
 
 
 def queue_profile_sync(profile_id: int) -> None:

@@ -33,6 +33,6 @@ review-screens: $(VENV)/.installed-dev
 
 # Regenerate the pt_BR catalogues after changing user-facing text (needs gettext).
 messages: $(VENV)/.installed
-	for app in accounts collector insights publishing; do (cd $$app && ../$(PY) ../manage.py makemessages -l pt_BR --no-obsolete); done
-	$(PY) manage.py makemessages -l pt_BR --no-obsolete --ignore '.venv/*' --ignore 'accounts/*' --ignore 'collector/*' --ignore 'insights/*' --ignore 'publishing/*' --ignore 'sandbox/*'
+	for app in accounts collector insights publishing webhooks; do (cd $$app && ../$(PY) ../manage.py makemessages -l pt_BR --no-obsolete); done
+	$(PY) manage.py makemessages -l pt_BR --no-obsolete --ignore '.venv/*' --ignore 'accounts/*' --ignore 'collector/*' --ignore 'insights/*' --ignore 'publishing/*' --ignore 'webhooks/*' --ignore 'sandbox/*' --ignore 'tests/*' --ignore 'var/*' --ignore 'bench/*' --ignore 'docs/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*'

@@ -26,7 +26,6 @@ from webhooks.models import EventStatus, WebhookEvent
 
 logger = logging.getLogger(__name__)
 SWEEP_AFTER_SECONDS = 10
-SWEEP_CHUNK = 1000
 LAST_WEBHOOK_PRECISION = timedelta(seconds=1)
 SWEEP_SECONDS = 45
 SWEEP_REPEAT = timedelta(minutes=3)
@@ -192,16 +191,17 @@ def sweep_unprocessed() -> int:
     deadline = time.monotonic() + SWEEP_SECONDS
     queued = 0
     while time.monotonic() < deadline:
-        ids = list(due.order_by("received_at").values_list("pk", flat=True)[:SWEEP_CHUNK])
-        sent = [
-            chunk
-            for chunk in (ids[start : start + PUBLISH_CHUNK] for start in range(0, len(ids), PUBLISH_CHUNK))
-            if enqueue(process_events, chunk)
-        ]
-        swept = [event_id for chunk in sent for event_id in chunk]
-        WebhookEvent.objects.filter(pk__in=swept).update(swept_at=now)
-        queued += len(swept)
-        if len(swept) < SWEEP_CHUNK:
+        ids = list(due.order_by("received_at").values_list("pk", flat=True)[:PUBLISH_CHUNK])
+        if not ids:
+            break
+        # Marked before publishing: the UPDATE's row locks would otherwise make a worker that
+        # takes the message at once skip these rows (SKIP LOCKED) until the next repeat.
+        WebhookEvent.objects.filter(pk__in=ids).update(swept_at=now)
+        if not enqueue(process_events, ids):
+            WebhookEvent.objects.filter(pk__in=ids).update(swept_at=None)
+            break
+        queued += len(ids)
+        if len(ids) < PUBLISH_CHUNK:
             break
     if queued:
         logger.info("sweep queued %s stored webhook deliveries", queued)

@@ -309,9 +309,11 @@ def poll_comments(job: Job, limit: int = COMMENT_MEDIA_PER_RUN) -> None:
        source). Media whose comments all came by webhook cost nothing beyond step 1.
 
     It does not set `Profile.webhooks_missing`: one place decides that flag,
-    webhooks.tasks.check_webhooks_arriving (every 30 minutes), from this very evidence: comment
-    counts that grow on Meta while no comment webhook arrives. Step 1 is what lets that check
-    see a silent profile within the hour even when no sync touched its media.
+    webhooks.tasks.check_webhooks_arriving (every 30 minutes), from this very evidence: comments
+    a poll stored that were made on Meta after the profile was connected and were older than the
+    webhook grace (minutes) when first seen, so webhooks should have delivered them and did not;
+    the history a first poll loads never counts. Step 1 is what lets a poll find them within the
+    hour even when no sync touched their media.
     """
     profile = job.profile
     now = timezone.now()

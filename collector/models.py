@@ -69,6 +69,9 @@ class Profile(models.Model):
     webhooks_missing = models.BooleanField(
         _("webhooks missing"), default=False, help_text=_("Comments are polled while webhooks do not arrive.")
     )
+    webhooks_checked_at = models.DateTimeField(
+        _("webhooks checked"), null=True, blank=True, help_text=_("When the check for missing webhooks last looked.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -256,6 +259,8 @@ class Comment(models.Model):
             models.Index(fields=["media", "-timestamp"], name="comment_media_time"),
             models.Index(fields=["profile", "-timestamp"], name="comment_profile_time"),
             models.Index(fields=["meta_id"], name="comment_meta_id"),
+            # webhooks.tasks.check_webhooks_arriving reads each profile's comments since its last check.
+            models.Index(fields=["profile", "first_seen_at"], name="comment_profile_seen"),
         ]
 
     def __str__(self) -> str:

@@ -95,12 +95,16 @@ def _locked(state: State, req: Request, key: tuple[str, str], body: dict[str, An
         parent = body.get("parent_id")
         if parent and state.comment(str(parent)) is None:
             return _error("unknown parent_id")
+        age_minutes = float(body.get("age_minutes") or 0)
+        if age_minutes < 0:
+            return _error("age_minutes must not be negative")
         c = state.add_comment(
             media,
             str(body.get("text") or "Comentário de teste"),
             body.get("username"),
             None,
             str(parent) if parent else None,
+            age_minutes * 60,
         )
         return json_response(c, 201)
     if key == ("GET", "/messages"):

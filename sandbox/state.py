@@ -313,6 +313,7 @@ class State:
         username: str | None = None,
         from_id: str | None = None,
         parent_id: str | None = None,
+        age_seconds: float = 0,
     ) -> dict[str, Any]:
         cid = self.new_id("178")
         r = data.rng(cid)
@@ -320,7 +321,7 @@ class State:
         c = {
             "id": cid,
             "text": text,
-            "timestamp": int(self.now()),
+            "timestamp": int(self.now() - age_seconds),
             "from_id": from_id or uid,
             "username": username or uname,
             "like_count": 0,

@@ -15,10 +15,11 @@ from typing import Any
 from celery import Task, shared_task
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from collector.models import Comment, CommentSource, Media, Mention, Platform, Profile
+from collector.models import Comment, CommentSource, Mention, Platform, Profile
 from meta.errors import MetaError, TokenInvalid
 from webhooks.changes import Lookups
 from webhooks.dispatch import dispatch
@@ -29,6 +30,9 @@ SWEEP_AFTER_SECONDS = 10
 LAST_WEBHOOK_PRECISION = timedelta(seconds=1)
 SWEEP_SECONDS = 45
 SWEEP_REPEAT = timedelta(minutes=3)
+# Meta sends a comment's webhook within seconds; a comment polling finds older than this when we
+# first saw it is one its webhook never brought.
+WEBHOOK_GRACE = timedelta(minutes=3)
 # After a failed publish, stop trying for a while: the sweep will queue what piles up, and
 # every request meanwhile is answered without waiting on a dead broker.
 BROKER_PAUSE_SECONDS = 5.0
@@ -234,26 +238,44 @@ def fetch_mention(mention_id: int) -> None:
 
 @shared_task(ignore_result=True)
 def check_webhooks_arriving() -> int:
-    """Flag Instagram profiles whose comment counts grow on Meta while no comment webhook
-    arrives (every 30 minutes, from beat); collector then polls their comments.
+    """Flag the Instagram profiles whose comment webhooks do not arrive, from direct evidence
+    (every 30 minutes, from beat); collector then polls their comments every 15 minutes.
 
-    Meta's counts come from the collector's syncs (Media.comments_count); the total seen by the
-    previous check is kept in the cache, so the first check after a cache loss only records it.
+    The evidence is a comment that polling stored (source=poll, not deleted) since the previous
+    check, that was made on Meta after the profile was connected (timestamp >= created_at: the
+    history the first polls load never counts) and that had existed for more than WEBHOOK_GRACE
+    when we first saw it: Meta delivers comment webhooks within seconds, so a webhook should have
+    brought it and did not. One such comment flags the profile, even when others did arrive by
+    webhook (partial delivery). A flagged profile is cleared by a check that finds comment
+    webhooks arriving again (a webhook comment first seen since the previous check) and no new
+    evidence; a check that finds neither leaves the flag as it is.
+
+    "Since the previous check" is Profile.webhooks_checked_at (before the first check, the
+    connection time), so no state lives in the cache and a late run only widens its window.
+    Returns how many profiles are flagged after the check.
     """
     now = timezone.now()
-    flagged = 0
     profiles = Profile.objects.filter(platform=Platform.INSTAGRAM, credential__isnull=False)
-    for profile in profiles.only("pk", "webhooks_missing"):
-        total = Media.objects.filter(profile=profile).aggregate(total=Sum("comments_count"))["total"] or 0
-        key = f"webhooks:comment-total:{profile.pk}"
-        previous = cache.get(key)
-        cache.set(key, (total, now), timeout=60 * 60 * 48)
-        if previous is None:
-            continue
-        previous_total, since = previous
-        arrived = Comment.objects.filter(profile=profile, source=CommentSource.WEBHOOK, first_seen_at__gte=since)
-        missing = total > previous_total and not arrived.exists()
-        if missing != profile.webhooks_missing:
-            Profile.objects.filter(pk=profile.pk).update(webhooks_missing=missing)
-        flagged += missing
-    return flagged
+    seen = Comment.objects.filter(
+        profile=OuterRef("pk"),
+        first_seen_at__gte=Coalesce(OuterRef("webhooks_checked_at"), OuterRef("created_at")),
+        first_seen_at__lt=now,
+    )
+    missed = seen.filter(
+        source=CommentSource.POLL,
+        is_deleted=False,
+        timestamp__gte=OuterRef("created_at"),
+        first_seen_at__gt=F("timestamp") + WEBHOOK_GRACE,
+    )
+    arrived = seen.filter(source=CommentSource.WEBHOOK)
+    rows = list(
+        profiles.annotate(missed=Exists(missed), arrived=Exists(arrived)).values_list(
+            "pk", "webhooks_missing", "missed", "arrived"
+        )
+    )
+    flag = [pk for pk, flagged, missing, _ in rows if missing and not flagged]
+    clear = [pk for pk, flagged, missing, arriving in rows if flagged and arriving and not missing]
+    Profile.objects.filter(pk__in=flag).update(webhooks_missing=True)
+    Profile.objects.filter(pk__in=clear).update(webhooks_missing=False)
+    Profile.objects.filter(pk__in=[row[0] for row in rows]).update(webhooks_checked_at=now)
+    return len({pk for pk, flagged, missing, _ in rows if flagged or missing} - set(clear))

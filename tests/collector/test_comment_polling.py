@@ -1,6 +1,8 @@
 """Comment polling, the safety net under webhooks: comments that Meta shows but no webhook
-delivered are polled in and get the profile flagged (and then polled every run); comments
-that webhooks deliver cost the poll no comment call and leave the profile unflagged."""
+delivered are polled in and, made after connecting and older than the webhook grace, get the
+profile flagged (and then polled every run), even when other comments arrived by webhook; comments
+that webhooks deliver cost the poll no comment call, and neither they nor the history a first poll
+loads flag the profile."""
 
 from __future__ import annotations
 
@@ -9,8 +11,8 @@ from typing import Any
 
 import redis
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from collector.models import CollectionRun, Comment, CommentSource, Media, Profile, RunKind, RunOutcome
 from collector.tasks import backfill_profile, poll_comments, poll_comments_all
@@ -30,32 +32,38 @@ def _poll(profile: Profile, count: int) -> CollectionRun:
     return run
 
 
-def _collected(connect: Any, workers: Any, username: str) -> tuple[Profile, Media]:
-    """A backfilled profile whose existing comments a first poll loaded, and the check's baseline."""
-    workers(1)
-    profile = connect(username, media=5)
+def _collected(profile: Profile) -> Media:
+    """Backfill a connected profile and run its first comment poll; returns its newest feed media."""
     backfill_profile.delay(profile.pk)
     wait_for(_done(RunKind.BACKFILL, 1), 60, "the backfill")
     wait_for(_done(RunKind.STORIES, 1), 60, "the stories")
-    first = _poll(profile, 1)
-    feed = Media.objects.filter(profile=profile).exclude(media_product_type="STORY")
-    assert first.items_upserted == Comment.objects.filter(profile=profile).count() > 0
-    assert set(Comment.objects.filter(profile=profile).values_list("source", flat=True)) == {CommentSource.POLL}
-    cache.delete(f"webhooks:comment-total:{profile.pk}")
-    check_webhooks_arriving()  # the check's first look only records the baseline
-    return profile, feed.order_by("-timestamp").first()
+    _poll(profile, 1)
+    return Media.objects.filter(profile=profile).exclude(media_product_type="STORY").order_by("-timestamp").first()
 
 
-def test_comments_no_webhook_delivered_are_polled_in_and_flag_the_profile(sandbox, connect, workers) -> None:
-    profile, newest = _collected(connect, workers, "poll.silent")
-    for text in ("Qual o horário?", "Tem vaga?"):
-        sandbox._call("POST", "comments", json={"media_id": newest.meta_id, "text": text, "username": "aluna"})
+def _send_comment_webhook(sandbox: Any, live_server: Any, profile: Profile, media: Media, text: str) -> None:
+    target = live_server.url + reverse("webhooks:meta")
+    sandbox.send_webhook(target, "comments", account=profile.username, media_id=media.meta_id, text=text)
+    wait_for(lambda: Comment.objects.filter(profile=profile, text=text).exists(), 30, "the webhook's comment")
+
+
+def test_a_comment_no_webhook_delivered_is_polled_in_and_flags_the_profile_though_others_arrived(
+    sandbox, connect, workers, live_server
+) -> None:
+    workers(1)
+    sandbox.create_account("poll.partial", 5, comments_per_media=0)
+    profile = connect("poll.partial")
+    Profile.objects.filter(pk=profile.pk).update(created_at=timezone.now() - timedelta(hours=1))  # an hour ago
+    newest = _collected(profile)
+    _send_comment_webhook(sandbox, live_server, profile, newest, "Chegou pelo webhook")
+    # Made ten minutes ago on Meta, and its webhook never came.
+    sandbox._call("POST", "comments", json={"media_id": newest.meta_id, "text": "Tem vaga?", "age_minutes": 10})
     sandbox.reset_calls()
 
     run = _poll(profile, 2)
 
-    polled = Comment.objects.filter(profile=profile, media=newest, text__in=["Qual o horário?", "Tem vaga?"])
-    assert set(polled.values_list("source", flat=True)) == {CommentSource.POLL} and polled.count() == 2
+    assert Comment.objects.get(profile=profile, text="Tem vaga?").source == CommentSource.POLL
+    assert Comment.objects.get(profile=profile, text="Chegou pelo webhook").source == CommentSource.WEBHOOK
     assert run.graph_calls == sandbox.calls()["total"] == 2  # the counts, then that media's comments
     assert check_webhooks_arriving() == 1
     profile.refresh_from_db()
@@ -63,18 +71,27 @@ def test_comments_no_webhook_delivered_are_polled_in_and_flag_the_profile(sandbo
     assert poll_comments_all() == 1  # flagged: polled again at once, though it polled a minute ago
 
 
+def test_comments_from_before_connecting_that_the_first_poll_loads_do_not_flag(connect, workers) -> None:
+    workers(1)
+    profile = connect("poll.history", media=5)
+
+    _collected(profile)
+
+    history = Comment.objects.filter(profile=profile)
+    assert history.count() > 0
+    assert set(history.values_list("source", flat=True)) == {CommentSource.POLL}
+    assert check_webhooks_arriving() == 0
+    profile.refresh_from_db()
+    assert not profile.webhooks_missing
+
+
 def test_comments_webhooks_delivered_cost_no_comment_call_and_do_not_flag(
     sandbox, connect, workers, live_server
 ) -> None:
-    profile, newest = _collected(connect, workers, "poll.hooked")
-    sandbox.send_webhook(
-        live_server.url + reverse("webhooks:meta"),
-        "comments",
-        account=profile.username,
-        media_id=newest.meta_id,
-        text="Chegou pelo webhook",
-    )
-    wait_for(lambda: Comment.objects.filter(profile=profile, source=CommentSource.WEBHOOK).exists(), 30, "webhook")
+    workers(1)
+    profile = connect("poll.hooked", media=5)
+    newest = _collected(profile)
+    _send_comment_webhook(sandbox, live_server, profile, newest, "Chegou pelo webhook")
     sandbox.reset_calls()
 
     run = _poll(profile, 2)

@@ -7,7 +7,9 @@ import hmac
 import http.server
 import json
 import threading
+import time
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
 import requests
@@ -112,6 +114,21 @@ def test_reply_hide_and_delete_a_comment(ctl: Control) -> None:
     assert {"id": reply["id"], "text": "Obrigado!", "username": "ifma.saoluis"} in read["replies"]["data"]
     assert requests.delete(f"{ctl.ig}/{top}", params={"access_token": token}).json()["success"]
     assert requests.get(f"{ctl.ig}/{top}", params={"access_token": token}).json()["error"]["code"] == 100
+
+
+def test_a_control_comment_can_have_been_made_minutes_ago(ctl: Control) -> None:
+    token = ctl.token()
+    media = requests.get(f"{ctl.ig}/me/media", params={"access_token": token, "fields": "id"}).json()["data"][0]
+    made = ctl("POST", "comments", json={"media_id": media["id"], "text": "Vi agora há pouco", "age_minutes": 10})
+    comments = requests.get(
+        f"{ctl.ig}/{media['id']}/comments", params={"access_token": token, "fields": "id,text,timestamp", "limit": 100}
+    ).json()["data"]
+
+    shown = next(c for c in comments if c["id"] == made["id"])
+    age = time.time() - datetime.strptime(shown["timestamp"], "%Y-%m-%dT%H:%M:%S%z").timestamp()
+    assert 600 <= age < 630
+    refused = requests.post(f"{ctl.url}/_sandbox/comments", json={"media_id": media["id"], "age_minutes": -1})
+    assert refused.status_code == 400
 
 
 def test_an_instagram_container_publishes_after_it_is_finished(ctl: Control) -> None:

@@ -89,7 +89,7 @@ def main() -> int:
     env.setdefault("META_SANDBOX_URL", f"http://127.0.0.1:{sandbox_port}")
     env.setdefault("SITE_URL", f"http://127.0.0.1:{web_port}")
     ensure_broker(env)
-    (ROOT / "var").mkdir(exist_ok=True)
+    (ROOT / "var" / "staticfiles").mkdir(parents=True, exist_ok=True)
     manage("migrate", "--noinput", "-v", "0", env=env)
     commands = {
         "sandbox": [PYTHON, "-m", "sandbox", "--port", sandbox_port, "--seed", "42"],

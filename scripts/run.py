@@ -2,7 +2,8 @@
 
 Standard library only. Logs are prefixed by process; Ctrl-C stops them all. Uses Redis at
 REDIS_URL, starts a local redis-server when one is installed but not running, and otherwise
-falls back to Celery's filesystem broker under var/ (one line says so).
+falls back to Celery's filesystem broker under var/ with an in-memory Redis stand-in for the
+cache, locks and rate budgets (one line says so).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-COLOURS = {"web": "32", "sandbox": "35", "worker": "34", "beat": "33"}
+COLOURS = {"redis": "36", "web": "32", "sandbox": "35", "worker": "34", "beat": "33"}
 
 
 def redis_answers(url: str) -> bool:
@@ -33,41 +34,41 @@ def redis_answers(url: str) -> bool:
         return False
 
 
-def ensure_broker(env: dict[str, str]) -> None:
+def ensure_redis(env: dict[str, str]) -> list[str] | None:
+    """Make REDIS_URL answer. Returns the command of a stand-in to run when no Redis can be had."""
     url = env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
     if redis_answers(url):
-        return
+        return None
     server = shutil.which("redis-server")
     parsed = urlparse(url)
     if server and parsed.hostname in ("127.0.0.1", "localhost"):
-        (ROOT / "var").mkdir(exist_ok=True)
         subprocess.run(
-            [
-                server,
-                "--daemonize",
-                "yes",
-                "--port",
-                str(parsed.port or 6379),
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(ROOT / "var"),
-                "--logfile",
-                str(ROOT / "var" / "redis.log"),
-            ],
+            [server, "--daemonize", "yes", "--port", str(parsed.port or 6379), "--save", "", "--appendonly", "no",
+             "--dir", str(ROOT / "var"), "--logfile", str(ROOT / "var" / "redis.log")],
             check=False,
-        )
+        )  # fmt: skip
         for _ in range(50):
             if redis_answers(url):
                 print(f"run: started redis-server for {url}")
-                return
+                return None
             time.sleep(0.1)
+    subprocess.run([PYTHON, "-m", "pip", "install", "-q", "-r", str(ROOT / "requirements-local.txt")], check=True)
+    port = free_port()
+    env["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
     env["EMBEDDED_BROKER"] = "true"
-    for folder in ("broker/queue", "broker/processed", "cache"):
+    for folder in ("broker/queue", "broker/processed"):
         (ROOT / "var" / folder).mkdir(parents=True, exist_ok=True)
-    print("run: no Redis could be had; Celery uses the embedded filesystem broker under var/broker")
+    print(
+        "run: no Redis could be had; Celery uses the embedded filesystem broker under var/broker "
+        f"and an in-memory Redis stand-in on port {port} keeps the cache and locks"
+    )
+    return [PYTHON, "scripts/redis_stand_in.py", "--port", str(port)]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def pump(name: str, process: subprocess.Popen[bytes]) -> None:
@@ -88,10 +89,11 @@ def main() -> int:
     web_port, sandbox_port = env.get("WEB_PORT", "8000"), env.get("SANDBOX_PORT", "8001")
     env.setdefault("META_SANDBOX_URL", f"http://127.0.0.1:{sandbox_port}")
     env.setdefault("SITE_URL", f"http://127.0.0.1:{web_port}")
-    ensure_broker(env)
     (ROOT / "var" / "staticfiles").mkdir(parents=True, exist_ok=True)
+    stand_in = ensure_redis(env)
     manage("migrate", "--noinput", "-v", "0", env=env)
     commands = {
+        **({"redis": stand_in} if stand_in else {}),
         "sandbox": [PYTHON, "-m", "sandbox", "--port", sandbox_port, "--seed", "42"],
         "web": [PYTHON, "manage.py", "runserver", f"127.0.0.1:{web_port}", "--noreload"],
         "worker": [
@@ -125,6 +127,8 @@ def main() -> int:
             command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
         )
         threading.Thread(target=pump, args=(name, processes[name]), daemon=True).start()
+        if name == "redis":
+            wait_for_port(urlparse(env["REDIS_URL"]).port or 6379)
         if name == "sandbox":
             wait_for_port(int(sandbox_port))
             manage("seed_demo", env=env)

@@ -47,13 +47,11 @@ def check_database() -> tuple[bool, str]:
 
 
 def check_redis() -> tuple[bool, str]:
-    if settings.EMBEDDED_BROKER:
-        return True, "embedded broker (no Redis)"
     try:
         import redis
 
         redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1).ping()
-        return True, "ok"
+        return True, "ok (Celery on the embedded broker)" if settings.EMBEDDED_BROKER else "ok"
     except Exception as exc:  # noqa: BLE001
         return False, type(exc).__name__
 

@@ -109,17 +109,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
-# `make run` falls back to an embedded broker when no Redis can be had; the cache follows it.
+# `make run` on a machine with no Redis: Celery's filesystem broker under var/ (REDIS_URL then
+# names an in-memory stand-in that keeps the cache and locks; see scripts/run.py).
 EMBEDDED_BROKER = env.bool("EMBEDDED_BROKER", default=False)
-if EMBEDDED_BROKER:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": BASE_DIR / "var" / "cache",
-        }
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -56,7 +56,7 @@ def ensure_redis(env: dict[str, str]) -> list[str] | None:
     port = free_port()
     env["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
     env["EMBEDDED_BROKER"] = "true"
-    for folder in ("broker/queue", "broker/processed"):
+    for folder in ("broker/queue", "broker/processed", "broker/control"):
         (ROOT / "var" / folder).mkdir(parents=True, exist_ok=True)
     print(
         "run: no Redis could be had; Celery uses the embedded filesystem broker under var/broker "

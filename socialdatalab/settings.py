@@ -265,6 +265,7 @@ if EMBEDDED_BROKER:
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "data_folder_processed": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
     }
 
 # --- REST API -----------------------------------------------------------------------------

@@ -66,3 +66,4 @@ def test_one_command_starts_everything_and_collects_the_demo_accounts(redis, tmp
     output = (tmp_path / "run.log").read_text()
     assert f"SocialDataLab is up at http://127.0.0.1:{web}/" in output
     assert ("embedded filesystem broker" in output) == (redis == "absent")
+    assert not (ROOT / "control").exists(), "the embedded broker's files belong under var/"

@@ -23,26 +23,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from collector.models import Media, MediaInsight, Profile
+from meta.metrics import COLLECTED
 
 GRAPH_TIME = "%Y-%m-%dT%H:%M:%S%z"
 PRODUCT_TYPES = {"REEL": "REELS", "POST": "FEED", "CAROUSEL_CONTAINER": "FEED", "": "FEED"}
 MEDIA_TYPES = {"CAROUSEL_CONTAINER": "CAROUSEL_ALBUM", "CAROUSEL": "CAROUSEL_ALBUM"}
-INSIGHT_COLUMNS = [
-    "reach",
-    "views",
-    "likes",
-    "comments",
-    "saved",
-    "shares",
-    "total_interactions",
-    "reposts",
-    "follows",
-    "profile_visits",
-    "ig_reels_avg_watch_time",
-    "ig_reels_video_view_total_time",
-    "replies",
-    "navigation",
-]
+INSIGHT_COLUMNS = list(COLLECTED)
 # Compared to decide whether a stored media changed. CDN URLs are left out on purpose: Meta
 # signs them anew on every read, so they would make every row look changed every time.
 COMPARED = [

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from collector.models import Comment, Media, MediaInsight, Profile
 from insights.models import DailyMetric
 from insights.periods import Period
+from meta.metrics import COLLECTED
 
 CHUNK_ROWS = 5000
 BLOCK_BYTES = 64 * 1024
@@ -87,24 +88,7 @@ DATASETS: dict[str, Dataset] = {
             ("media_id", "media__meta_id", "str"),
             ("product_type", "media__media_product_type", "str"),
             ("captured_at_utc", "captured_at", "time"),
-            *(
-                (name, name, "int")
-                for name in (
-                    "reach",
-                    "views",
-                    "likes",
-                    "comments",
-                    "saved",
-                    "shares",
-                    "total_interactions",
-                    "follows",
-                    "profile_visits",
-                    "replies",
-                    "navigation",
-                    "ig_reels_avg_watch_time",
-                    "ig_reels_video_view_total_time",
-                )
-            ),
+            *((name, name, "int") for name in COLLECTED),
         )
     ),
     "comments": CommentDataset(

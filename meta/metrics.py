@@ -70,6 +70,8 @@ STORY = (
     "navigation",
 )
 BY_PRODUCT_TYPE: dict[str, tuple[str, ...]] = {"FEED": FEED, "REELS": REELS, "STORY": STORY}
+# Every media metric we collect, each once: the columns of a MediaInsight row.
+COLLECTED = tuple(dict.fromkeys(FEED + REELS + STORY))
 
 # Safe on every product type, AD and unknown future ones included (PITFALLS.md).
 UNIVERSAL = ("reach", "views", "shares", "total_interactions")

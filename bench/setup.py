@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.sandbox_process import free_port, start_sandbox
+
 BENCH_DATABASE = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/sdl_bench")
 
 
@@ -37,24 +34,11 @@ def django_on_bench_database() -> None:
 
 @contextmanager
 def sandbox() -> Iterator[str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
+    process, _ = start_sandbox(port)
     url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sandbox", "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    os.environ["META_SANDBOX_URL"] = url
     try:
-        for _ in range(300):
-            try:
-                requests.get(f"{url}/_sandbox/accounts", timeout=1)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        os.environ["META_SANDBOX_URL"] = url
         yield url
     finally:
         process.terminate()

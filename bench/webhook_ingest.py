@@ -21,8 +21,6 @@ lost) and prints a Markdown section with the figures.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import hmac
 import http.client
 import json
 import multiprocessing
@@ -30,7 +28,6 @@ import os
 import platform
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,6 +36,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from meta.signing import sign_body
+from tests.sandbox_process import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -53,12 +53,6 @@ WARM_UP_SECONDS = 3.0
 BODIES_PER_SECOND = 4000
 # After the script stops writing, the answers still on their way have this long to arrive.
 WRK_GRACE_SECONDS = 3
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def environment(db_url: str, redis_url: str) -> dict[str, str]:
@@ -96,7 +90,7 @@ def body_for(run: str, n: int) -> bytes:
 
 
 def signed(body: bytes) -> str:
-    return "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    return sign_body(body, SECRET)
 
 
 def find_wrk() -> str | None:

@@ -12,11 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
+import redis as redis_client
 import requests
 
 from tests.sandbox_process import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
+RUN_REDIS_URL = "redis://127.0.0.1:6379/12"
 
 
 def _wait(check, timeout: float, what: str):
@@ -41,6 +43,9 @@ def test_one_command_starts_everything_and_collects_the_demo_accounts(redis, tmp
     environment.update(WEB_PORT=str(web), SANDBOX_PORT=str(sandbox), DATABASE_URL=f"sqlite:///{database}")
     if redis == "absent":  # nothing answers there and no redis-server can be found to start
         environment.update(REDIS_URL=f"redis://127.0.0.1:{free_port()}/0", PATH="/nonexistent")
+    else:  # a Redis database of its own: the suite's worker must not take this run's tasks
+        environment.update(REDIS_URL=RUN_REDIS_URL)
+        redis_client.Redis.from_url(RUN_REDIS_URL).flushdb()
     log = (tmp_path / "run.log").open("wb")
     process = subprocess.Popen(
         [sys.executable, "scripts/run.py"], cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import requests
-
-from tests.sandbox_process import free_port, start_sandbox
+from tests.sandbox_process import connect_instagram_account, free_port, start_sandbox
 
 BENCH_DATABASE = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/sdl_bench")
 
@@ -47,27 +44,4 @@ def sandbox() -> Iterator[str]:
 
 def connected_profile(url: str, username: str, media: int):
     """A sandbox account with `media` posts, connected as a Profile in a fresh organization."""
-    from accounts.models import Credential, CredentialKind, Organization
-    from collector.models import Platform, Profile
-
-    account = requests.post(f"{url}/_sandbox/accounts", json={"username": username, "media": media}, timeout=120).json()
-    minted = requests.post(
-        f"{url}/_sandbox/tokens", json={"login": "instagram", "account": username}, timeout=30
-    ).json()
-    organization = Organization.objects.create(name=f"bench {username} {time.time()}")
-    credential = Credential(
-        organization=organization,
-        kind=CredentialKind.INSTAGRAM_USER,
-        meta_user_id=str(minted["user_id"]),
-        subject_id=account["id"],
-        name=username,
-    )
-    credential.token = minted["access_token"]
-    credential.save()
-    return Profile.objects.create(
-        organization=organization,
-        credential=credential,
-        platform=Platform.INSTAGRAM,
-        meta_id=account["id"],
-        username=username,
-    )
+    return connect_instagram_account(url, username, media)

@@ -8,6 +8,9 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
+
+import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,3 +39,33 @@ def start_sandbox(port: int, seed: int = 42) -> tuple[subprocess.Popen[str], flo
     # Drain what it prints later so a full pipe never blocks it.
     threading.Thread(target=process.stdout.read, daemon=True).start()
     return process, time.monotonic() - started
+
+
+def connect_instagram_account(
+    sandbox_url: str, username: str, media: int | None = None, organization: Any = None
+) -> Any:
+    """A sandbox Instagram account (created with `media` posts when given) connected as a Profile
+    of `organization` (a new one by default), with a freshly minted Instagram Login token."""
+    from accounts.models import Credential, CredentialKind, Organization
+    from collector.models import Platform, Profile
+
+    control = f"{sandbox_url}/_sandbox"
+    if media is not None:
+        account = requests.post(f"{control}/accounts", json={"username": username, "media": media}, timeout=120).json()
+    else:
+        account = next(a for a in requests.get(f"{control}/accounts", timeout=30).json() if a["username"] == username)
+    minted = requests.post(f"{control}/tokens", json={"login": "instagram", "account": username}, timeout=30).json()
+    organization = organization or Organization.objects.create(name=f"Org of {username}")
+    credential = Credential(
+        organization=organization,
+        kind=CredentialKind.INSTAGRAM_USER,
+        meta_user_id=str(minted["user_id"]),
+        subject_id=account["id"],
+        name=username,
+    )
+    credential.token = minted["access_token"]
+    credential.save()
+    return Profile.objects.create(
+        organization=organization, credential=credential, platform=Platform.INSTAGRAM, meta_id=account["id"],
+        username=username,
+    )  # fmt: skip

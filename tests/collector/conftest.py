@@ -13,9 +13,10 @@ import pytest
 import redis
 from django.conf import settings
 
-from accounts.models import Credential, CredentialKind, Organization
-from collector.models import Platform, Profile
+from accounts.models import Organization
+from collector.models import Profile
 from tests.conftest import ARTIFACTS, start_worker, stop_worker
+from tests.sandbox_process import connect_instagram_account
 
 
 @pytest.fixture
@@ -33,26 +34,7 @@ def connect(sandbox: Any, transactional_db: None) -> Callable[..., Profile]:
     """A sandbox Instagram account with `media` posts, connected to a new organization."""
 
     def make(username: str, media: int | None = None, organization: Organization | None = None) -> Profile:
-        account = sandbox.create_account(username, media) if media is not None else None
-        minted = sandbox.mint_token("instagram", username)
-        account = account or next(a for a in sandbox.accounts() if a["username"] == username)
-        organization = organization or Organization.objects.create(name=f"Org of {username}")
-        credential = Credential(
-            organization=organization,
-            kind=CredentialKind.INSTAGRAM_USER,
-            meta_user_id=str(minted["user_id"]),
-            subject_id=account["id"],
-            name=username,
-        )
-        credential.token = minted["access_token"]
-        credential.save()
-        return Profile.objects.create(
-            organization=organization,
-            credential=credential,
-            platform=Platform.INSTAGRAM,
-            meta_id=account["id"],
-            username=username,
-        )
+        return connect_instagram_account(sandbox.url, username, media, organization)
 
     return make
 

@@ -97,11 +97,20 @@ def run_job(task: Task, profile_id: int, kind: RunKind, work: Callable[[collect.
             )
     except Exception as exc:
         status, outcome, error = CollectionStatus.FAILED, RunOutcome.FAILED, f"{type(exc).__name__}: {exc}"
-        raise
+        if Profile.objects.filter(pk=profile_id).exists():
+            raise
+        # Disconnected with its data deleted while we collected: nothing to keep, nothing to retry.
+        logger.info("%s of profile %s stopped: the profile was deleted meanwhile", kind, profile_id)
+        return "gone"
     finally:
-        run.finished_at = timezone.now()
-        run.graph_calls, run.items_upserted, run.outcome, run.error = client.calls, job.upserted, outcome, error
-        run.save()
+        # Updates, never save(): a save() of a row deleted meanwhile would insert it again.
+        CollectionRun.objects.filter(pk=run.pk).update(
+            finished_at=timezone.now(),
+            graph_calls=client.calls,
+            items_upserted=job.upserted,
+            outcome=outcome,
+            error=error,
+        )
         next_retry = timezone.now() + timedelta(seconds=retry_in) if retry_in is not None else None
         Profile.objects.filter(pk=profile_id).update(
             collection_status=status, last_error=error, next_retry_at=next_retry

@@ -20,6 +20,7 @@ from datetime import timedelta
 
 from celery import Task, shared_task
 from django.conf import settings
+from django.db import DatabaseError
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -103,14 +104,15 @@ def run_job(task: Task, profile_id: int, kind: RunKind, work: Callable[[collect.
         logger.info("%s of profile %s stopped: the profile was deleted meanwhile", kind, profile_id)
         return "gone"
     finally:
-        # Updates, never save(): a save() of a row deleted meanwhile would insert it again.
-        CollectionRun.objects.filter(pk=run.pk).update(
-            finished_at=timezone.now(),
-            graph_calls=client.calls,
-            items_upserted=job.upserted,
-            outcome=outcome,
-            error=error,
-        )
+        run.finished_at = timezone.now()
+        run.graph_calls, run.items_upserted, run.outcome, run.error = client.calls, job.upserted, outcome, error
+        try:
+            # update_fields: an UPDATE only (a plain save() would insert a run deleted with its
+            # profile meanwhile); post_save still tells insights to rebuild its aggregates.
+            run.save(update_fields=["finished_at", "graph_calls", "items_upserted", "outcome", "error"])
+        except DatabaseError:
+            if CollectionRun.objects.filter(pk=run.pk).exists():
+                raise
         next_retry = timezone.now() + timedelta(seconds=retry_in) if retry_in is not None else None
         Profile.objects.filter(pk=profile_id).update(
             collection_status=status, last_error=error, next_retry_at=next_retry

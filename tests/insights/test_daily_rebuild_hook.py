@@ -5,9 +5,11 @@ from datetime import timedelta
 from django.utils import timezone
 
 from collector.models import CollectionRun, Media, RunKind, RunOutcome
+from collector.tasks import backfill_profile
 from insights.models import DailyMetric
 from tests.insights.builders import account
 from tests.insights.conftest import wait_for
+from tests.sandbox_process import connect_instagram_account
 
 
 def test_a_finished_sync_rebuilds_the_daily_metrics(transactional_db, celery_worker):
@@ -37,3 +39,11 @@ def test_a_failed_run_leaves_the_aggregates_alone(transactional_db, celery_worke
     # The good run, saved after the failed one, is rebuilt: the worker has had its chance.
     wait_for(lambda: DailyMetric.objects.filter(profile=other).exists(), what="the other profile's rebuild")
     assert not DailyMetric.objects.filter(profile=profile).exists()
+
+
+def test_a_real_backfill_through_the_worker_fills_the_daily_metrics(transactional_db, sandbox, celery_worker):
+    profile = connect_instagram_account(sandbox.url, "backfilled.campus", media=120)
+
+    backfill_profile.delay(profile.pk).get(timeout=60)
+
+    wait_for(lambda: DailyMetric.objects.filter(profile=profile).exists(), what="the rebuild after the backfill")

@@ -18,9 +18,14 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 run: $(VENV)/.installed
 	$(PY) scripts/run.py
 
+# The whole suite on PostgreSQL, then what people meet first (the pages, in the browser and not)
+# again on SQLite, the database of `make run` with no .env.
+SQLITE_TEST_DB := $(CURDIR)/var/test-sqlite/sdl.sqlite3
 test: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
+	mkdir -p $(dir $(SQLITE_TEST_DB))
+	TEST_DATABASE_URL=sqlite:///$(SQLITE_TEST_DB) $(PY) -m pytest -m "browser or sqlite" $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .

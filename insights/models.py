@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -80,7 +81,9 @@ class ActionStatus(models.TextChoices):
 class CommentActionQuerySet(models.QuerySet["CommentAction"]):
     def latest_per_comment(self, comment_ids: list[int]) -> dict[int, CommentAction]:
         """The newest action on each of these comments: what the page shows beside them."""
-        rows = self.filter(comment_id__in=comment_ids).order_by("comment_id", "-created_at").distinct("comment_id")
+        # A correlated subquery rather than DISTINCT ON, which SQLite (make run's default) lacks.
+        newest = self.model.objects.filter(comment_id=OuterRef("comment_id")).order_by("-created_at", "-pk")
+        rows = self.filter(comment_id__in=comment_ids, pk=Subquery(newest.values("pk")[:1]))
         return {action.comment_id: action for action in rows}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import subprocess
@@ -96,17 +97,24 @@ def sandbox(sandbox_process: str) -> Iterator[Sandbox]:
     client.clear_failures()
 
 
+def test_database_url(settings: Any) -> str:
+    """The URL of the database the tests run on, for processes that must open it too."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{database['NAME']}"
+    return (
+        f"postgres://{database['USER']}:{database.get('PASSWORD') or ''}@{database['HOST']}:"
+        f"{database['PORT']}/{database['NAME']}"
+    )
+
+
 def worker_environment(settings: Any, **overrides: str) -> dict[str, str]:
     """The environment a worker needs to see what the test sees: the test database.
 
     `overrides` replace variables, e.g. REDIS_URL and CELERY_BROKER_URL for a private broker."""
-    database = settings.DATABASES["default"]
     return {
         **os.environ,
-        "DATABASE_URL": (
-            f"postgres://{database['USER']}:{database.get('PASSWORD') or ''}@{database['HOST']}:"
-            f"{database['PORT']}/{database['NAME']}"
-        ),
+        "DATABASE_URL": test_database_url(settings),
         "DJANGO_SETTINGS_MODULE": "socialdatalab.settings",
         **overrides,
     }
@@ -277,3 +285,29 @@ def screenshot(page: Any, request: pytest.FixtureRequest) -> Any:
         return path
 
     return take
+
+
+class _ServerErrors(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@pytest.fixture(autouse=True)
+def _no_server_error_in_the_browser(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A page that answers 500 to the browser fails the test, even when the test looks elsewhere."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    handler = _ServerErrors()
+    loggers = [logging.getLogger("django.request"), logging.getLogger("django.server")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    yield
+    for logger in loggers:
+        logger.removeHandler(handler)
+    if handler.messages:
+        pytest.fail("the server logged errors:\n" + "\n".join(handler.messages[:10]), pytrace=False)

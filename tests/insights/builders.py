@@ -4,8 +4,10 @@ for the insights tests and the page benchmark (bench/pages.py)."""
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -169,37 +171,46 @@ def populate(
 
 
 def copy_comments(profile: Profile, feed: list[tuple[int, datetime]], per_media: int, rng: random.Random) -> None:
-    """Top-level comments, and for every fifth one a reply by the account, through COPY."""
+    """Top-level comments, and for every fifth one a reply by the account: through COPY on
+    PostgreSQL (the benchmarks load half a million), one executemany on SQLite."""
     columns = (
         "profile_id, media_id, parent_id, meta_id, author_id, username, text, timestamp, like_count, hidden, "
         "is_deleted, source, raw, first_seen_at, updated_at"
     )
-    now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM collector_comment")
-        next_id = cursor.fetchone()[0] + 1
+        rows = _comment_rows(profile, feed, per_media, rng, first_id=cursor.fetchone()[0] + 1)
+        if connection.vendor != "postgresql":
+            marks = ", ".join(["%s"] * 16)
+            cursor.executemany(f"INSERT INTO collector_comment (id, {columns}) VALUES ({marks})", list(rows))
+            return
         with cursor.cursor.copy(f"COPY collector_comment (id, {columns}) FROM STDIN") as copy:
-            for media_id, posted in feed:
-                for _n in range(per_media):
-                    at = min(posted + timedelta(minutes=rng.randint(1, 20_000)), now - timedelta(hours=3))
-                    comment_id = next_id
-                    copy.write_row(
-                        (
-                            comment_id, profile.pk, media_id, None, f"17{comment_id:015d}", f"{comment_id % 9000}",
-                            f"aluno{comment_id % 997}", rng.choice(COMMENTS), at, rng.randint(0, 5),
-                            comment_id % 50 == 0, False, "poll", "{}", now, now,
-                        )
-                    )  # fmt: skip
-                    next_id += 1
-                    if comment_id % 5 == 0:
-                        copy.write_row(
-                            (
-                                next_id, profile.pk, media_id, comment_id, f"17{next_id:015d}", profile.meta_id,
-                                profile.username, "Obrigado! Veja o link na bio.", at + timedelta(hours=2), 0,
-                                False, False, "poll", "{}", now, now,
-                            )
-                        )  # fmt: skip
-                        next_id += 1
+            for row in rows:
+                copy.write_row(row)
         cursor.execute(
             "SELECT setval(pg_get_serial_sequence('collector_comment', 'id'), (SELECT MAX(id) FROM collector_comment))"
         )
+
+
+def _comment_rows(
+    profile: Profile, feed: list[tuple[int, datetime]], per_media: int, rng: random.Random, first_id: int
+) -> Iterator[tuple[Any, ...]]:
+    now = timezone.now()
+    next_id = first_id
+    for media_id, posted in feed:
+        for _n in range(per_media):
+            at = min(posted + timedelta(minutes=rng.randint(1, 20_000)), now - timedelta(hours=3))
+            comment_id = next_id
+            yield (
+                comment_id, profile.pk, media_id, None, f"17{comment_id:015d}", f"{comment_id % 9000}",
+                f"aluno{comment_id % 997}", rng.choice(COMMENTS), at, rng.randint(0, 5),
+                comment_id % 50 == 0, False, "poll", "{}", now, now,
+            )  # fmt: skip
+            next_id += 1
+            if comment_id % 5 == 0:
+                yield (
+                    next_id, profile.pk, media_id, comment_id, f"17{next_id:015d}", profile.meta_id,
+                    profile.username, "Obrigado! Veja o link na bio.", at + timedelta(hours=2), 0,
+                    False, False, "poll", "{}", now, now,
+                )  # fmt: skip
+                next_id += 1

@@ -1,14 +1,35 @@
 """The comments page: threads, filters, roles, and a query count that ignores the data's size."""
 
+from datetime import timedelta
+
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role
 from collector.models import Comment
 from insights.models import CommentAction
 from tests.insights.builders import account, populate
 from tests.insights.conftest import page_text
+
+pytestmark = pytest.mark.sqlite  # make run's default database shows this page too
+
+
+def test_each_comment_shows_the_state_of_its_newest_action(signed_in, lab):
+    comment = Comment.objects.filter(profile=lab.profile, parent=None).first()
+    earlier = timezone.now() - timedelta(minutes=5)
+    CommentAction.objects.create(comment=comment, kind="hide", status="failed", error="x", created_at=earlier)
+    newest = CommentAction.objects.create(comment=comment, kind="unhide", status="done")
+    other = Comment.objects.filter(profile=lab.profile, parent=None).exclude(pk=comment.pk).first()
+    CommentAction.objects.create(comment=other, kind="reply", text="Oi", status="pending")
+
+    response = signed_in.get(reverse("comments", args=[lab.profile.pk]) + f"?media={comment.media_id}")
+
+    assert response.status_code == 200
+    latest = CommentAction.objects.latest_per_comment([comment.pk, other.pk])
+    assert latest[comment.pk] == newest and latest[other.pk].kind == "reply"
 
 
 def test_threads_show_comments_with_the_accounts_replies(signed_in, lab):

@@ -15,15 +15,19 @@ from __future__ import annotations
 import logging
 import os
 import random
+import signal
+import sys
 from collections.abc import Callable
 from datetime import timedelta
 
 from celery import Task, shared_task
+from celery.signals import worker_process_init
 from django.conf import settings
 from django.db import DatabaseError
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from accounts.models import Credential
 from accounts.services import handle_token_error
 from collector import collect
 from collector.models import CollectionRun, CollectionStatus, Profile, RunKind, RunOutcome
@@ -38,6 +42,15 @@ LOCK_TTL = 300
 LOCK_BUSY_RETRY = (2.0, 6.0)
 TRANSIENT_RETRIES = 5
 POLL_EVERY = timedelta(hours=1)  # comment polling of a profile whose webhooks arrive
+
+
+@worker_process_init.connect
+def _stop_jobs_on_term(**_: object) -> None:
+    """A pool process told to stop (a TERM to the whole process group, as supervisors and `make run`'s
+    stop send, reaches it too) leaves its job through run_job's cleanup instead of dying in it: the
+    profile's lock is released at once, so the redelivered task runs after a restart instead of
+    waiting LOCK_TTL for a lock nobody holds."""
+    signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
 
 
 def lock_key(profile_id: int) -> str:
@@ -88,6 +101,15 @@ def run_job(task: Task, profile_id: int, kind: RunKind, work: Callable[[collect.
         # person); every later job sees an unusable credential and makes no call.
         handle_token_error(credential, exc)
         status, outcome, error = CollectionStatus.NEEDS_RECONNECT, RunOutcome.NEEDS_RECONNECT, redact(str(exc))
+        if Credential.objects.usable().filter(pk=credential.pk).exists():
+            # The token failed after the credential got a new one (a reconnect meanwhile, seed_demo
+            # after a restart): the next try uses the new token.
+            status, outcome, retry_in = CollectionStatus.QUEUED, RunOutcome.RETRY, random.uniform(*LOCK_BUSY_RETRY)
+    except SystemExit:
+        # The worker is being stopped (see _stop_jobs_on_term): the lock is released below and the
+        # task, not acknowledged, is delivered again to the next worker.
+        status, outcome, error = CollectionStatus.QUEUED, RunOutcome.RETRY, "interrupted: the worker stopped"
+        raise
     except TransientError as exc:
         status, outcome, error = CollectionStatus.FAILED, RunOutcome.FAILED, str(exc)
         if task.request.retries < TRANSIENT_RETRIES:

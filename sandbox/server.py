@@ -116,6 +116,14 @@ class Handler(BaseHTTPRequestHandler):
             resp = json_response(
                 {"error": {"message": f"sandbox internal error: {exc!r}", "type": "SandboxError", "code": 1}}, 500
             )
+        try:
+            self._send(resp)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the caller went away (stopped mid-request): nothing to answer
+        if self.persister is not None:
+            self.persister.touch()
+
+    def _send(self, resp: Response) -> None:
         self.send_response(resp.status)
         self.send_header("Content-Type", resp.content_type)
         self.send_header("Content-Length", str(len(resp.body)))
@@ -124,8 +132,6 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(resp.body)
-        if self.persister is not None:
-            self.persister.touch()
 
 
 class SandboxServer(ThreadingHTTPServer):

@@ -15,13 +15,10 @@ from __future__ import annotations
 import logging
 import os
 import random
-import signal
-import sys
 from collections.abc import Callable
 from datetime import timedelta
 
 from celery import Task, shared_task
-from celery.signals import worker_process_init
 from django.conf import settings
 from django.db import DatabaseError
 from django.db.models import Exists, OuterRef, Q
@@ -42,15 +39,6 @@ LOCK_TTL = 300
 LOCK_BUSY_RETRY = (2.0, 6.0)
 TRANSIENT_RETRIES = 5
 POLL_EVERY = timedelta(hours=1)  # comment polling of a profile whose webhooks arrive
-
-
-@worker_process_init.connect
-def _stop_jobs_on_term(**_: object) -> None:
-    """A pool process told to stop (a TERM to the whole process group, as supervisors and `make run`'s
-    stop send, reaches it too) leaves its job through run_job's cleanup instead of dying in it: the
-    profile's lock is released at once, so the redelivered task runs after a restart instead of
-    waiting LOCK_TTL for a lock nobody holds."""
-    signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
 
 
 def lock_key(profile_id: int) -> str:
@@ -105,11 +93,6 @@ def run_job(task: Task, profile_id: int, kind: RunKind, work: Callable[[collect.
             # The token failed after the credential got a new one (a reconnect meanwhile, seed_demo
             # after a restart): the next try uses the new token.
             status, outcome, retry_in = CollectionStatus.QUEUED, RunOutcome.RETRY, random.uniform(*LOCK_BUSY_RETRY)
-    except SystemExit:
-        # The worker is being stopped (see _stop_jobs_on_term): the lock is released below and the
-        # task, not acknowledged, is delivered again to the next worker.
-        status, outcome, error = CollectionStatus.QUEUED, RunOutcome.RETRY, "interrupted: the worker stopped"
-        raise
     except TransientError as exc:
         status, outcome, error = CollectionStatus.FAILED, RunOutcome.FAILED, str(exc)
         if task.request.retries < TRANSIENT_RETRIES:

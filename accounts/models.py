@@ -223,12 +223,24 @@ class Credential(models.Model):
     def expires_in(self) -> timedelta | None:
         return None if self.expires_at is None else self.expires_at - timezone.now()
 
-    def mark_needs_reconnect(self, error: str, *, rerequest: bool = False) -> None:
-        self.status = CredentialStatus.NEEDS_RECONNECT
-        self.last_error = error
-        self.needs_rerequest = rerequest or self.needs_rerequest
-        self.last_checked_at = timezone.now()
-        self.save(update_fields=["status", "last_error", "needs_rerequest", "last_checked_at", "updated_at"])
+    def mark_needs_reconnect(self, error: str, *, rerequest: bool = False) -> bool:
+        """Flag the token this object holds as dead. Only that token: when the row got a new one since
+        this object was loaded (a reconnect, seed_demo after a restart), a job still calling with the
+        old one must not undo it. Returns whether the credential was marked."""
+        now = timezone.now()
+        fields = {
+            "status": CredentialStatus.NEEDS_RECONNECT,
+            "last_error": error,
+            "needs_rerequest": rerequest or self.needs_rerequest,
+            "last_checked_at": now,
+        }
+        marked = Credential.objects.filter(pk=self.pk, token_encrypted=self.token_encrypted).update(
+            **fields, updated_at=now
+        )
+        if marked:
+            for name, value in fields.items():
+                setattr(self, name, value)
+        return bool(marked)
 
 
 def _invite_code() -> str:

@@ -50,13 +50,12 @@ def handle_token_error(credential: Credential, exc: MetaError) -> bool:
     Returns True when the error was about the token (the caller stops using it), False otherwise.
     Every scheduled job skips credentials that are not `usable()`, so this is what stops them.
     """
-    if isinstance(exc, TokenInvalid):
-        credential.mark_needs_reconnect(redact(str(exc)))
-    elif isinstance(exc, PermissionMissing):
-        credential.mark_needs_reconnect(redact(str(exc)), rerequest=True)
-    else:
+    if not isinstance(exc, (TokenInvalid, PermissionMissing)):
         return False
-    logger.warning("credential %s needs reconnect: %s", credential.pk, redact(str(exc)))
+    if credential.mark_needs_reconnect(redact(str(exc)), rerequest=isinstance(exc, PermissionMissing)):
+        logger.warning("credential %s needs reconnect: %s", credential.pk, redact(str(exc)))
+    else:
+        logger.info("credential %s: an older token failed (%s); its new one stays", credential.pk, redact(str(exc)))
     return True
 
 

@@ -24,6 +24,7 @@ from django.db import DatabaseError
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from accounts.models import Credential
 from accounts.services import handle_token_error
 from collector import collect
 from collector.models import CollectionRun, CollectionStatus, Profile, RunKind, RunOutcome
@@ -88,6 +89,10 @@ def run_job(task: Task, profile_id: int, kind: RunKind, work: Callable[[collect.
         # person); every later job sees an unusable credential and makes no call.
         handle_token_error(credential, exc)
         status, outcome, error = CollectionStatus.NEEDS_RECONNECT, RunOutcome.NEEDS_RECONNECT, redact(str(exc))
+        if Credential.objects.usable().filter(pk=credential.pk).exists():
+            # The token failed after the credential got a new one (a reconnect meanwhile, seed_demo
+            # after a restart): the next try uses the new token.
+            status, outcome, retry_in = CollectionStatus.QUEUED, RunOutcome.RETRY, random.uniform(*LOCK_BUSY_RETRY)
     except TransientError as exc:
         status, outcome, error = CollectionStatus.FAILED, RunOutcome.FAILED, str(exc)
         if task.request.retries < TRANSIENT_RETRIES:

@@ -8,9 +8,11 @@ import sys
 import traceback
 import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 from . import control, graph, oauth, publishing
+from .persist import Persister
 from .state import State
 from .web import Request, Response, html_response, json_response, parse_body, redirect
 
@@ -73,6 +75,7 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "MetaSandbox/1.0"
     state: State
+    persister: Persister | None = None
 
     def do_GET(self) -> None:
         self._handle()
@@ -113,6 +116,14 @@ class Handler(BaseHTTPRequestHandler):
             resp = json_response(
                 {"error": {"message": f"sandbox internal error: {exc!r}", "type": "SandboxError", "code": 1}}, 500
             )
+        try:
+            self._send(resp)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the caller went away (stopped mid-request): nothing to answer
+        if self.persister is not None:
+            self.persister.touch()
+
+    def _send(self, resp: Response) -> None:
         self.send_response(resp.status)
         self.send_header("Content-Type", resp.content_type)
         self.send_header("Content-Length", str(len(resp.body)))
@@ -123,9 +134,19 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(resp.body)
 
 
-def make_server(host: str, port: int, seed: int) -> ThreadingHTTPServer:
+class SandboxServer(ThreadingHTTPServer):
+    daemon_threads = True
+    persister: Persister | None = None
+
+
+def make_server(host: str, port: int, seed: int, state_file: Path | None = None) -> SandboxServer:
+    """A sandbox; with `state_file`, its state is loaded from there and kept there (in memory otherwise)."""
     state = State(seed)
-    handler = type("SandboxHandler", (Handler,), {"state": state})
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
+    persister = Persister(state, state_file) if state_file else None
+    if persister:
+        persister.load()
+        persister.start()
+    handler = type("SandboxHandler", (Handler,), {"state": state, "persister": persister})
+    server = SandboxServer((host, port), handler)
+    server.persister = persister
     return server

@@ -2,8 +2,11 @@
 
 With the sandbox running (META_SANDBOX_URL set), the demo organization also gets the sandbox's
 accounts connected, through the same connect service a login uses: tokens are minted by the
-sandbox's control API, as if the demo person had clicked Allow. The sandbox forgets its tokens
-when it restarts, so this reconnects on every run.
+sandbox's control API, as if the demo person had clicked Allow. This reconnects on every run:
+the sandbox keeps its tokens across runs (var/sandbox-state.pickle) but starts afresh when that
+file is gone or discarded. `make run` calls it before any worker starts, and a task still calling
+with a token it replaced cannot undo it (Credential.mark_needs_reconnect marks only the token that
+failed).
 """
 
 from typing import Any

@@ -131,6 +131,8 @@ LOGIN_REDIRECT_URL = "dashboard"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("pt-br", _("Brazilian Portuguese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date/time format per language on every page, the same as static/js/dates.js writes.
+FORMAT_MODULE_PATH = ["socialdatalab.formats"]
 TIME_ZONE = env("TIME_ZONE", default="America/Fortaleza")
 USE_I18N = True
 USE_TZ = True

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.utils.formats import number_format
+from django.utils.dateparse import parse_date
+from django.utils.formats import date_format, number_format
 
 register = template.Library()
 UNKNOWN = "—"
@@ -40,3 +41,10 @@ def count(value: int | None) -> str:
 @register.filter
 def lookup(mapping: dict, key: object) -> object:
     return mapping.get(key)
+
+
+@register.filter
+def isodate(value: str) -> str:
+    """A "YYYY-MM-DD" of a chart's series as the page's one date format ("Dec 1, 2026")."""
+    day = parse_date(value or "")
+    return date_format(day) if day else value

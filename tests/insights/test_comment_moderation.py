@@ -30,7 +30,7 @@ def test_a_reply_goes_to_instagram_and_appears_in_the_thread(client, sandbox, sa
     reply = Comment.objects.get(meta_id=action.result_meta_id)
     assert reply.parent_id == comment.pk and reply.username == sandbox_lab.profile.username
     text = page_text(client.get(reverse("comments", args=[sandbox_lab.profile.pk])))
-    assert "O edital sai na sexta-feira." in text and "Reply: Done" in text
+    assert "O edital sai na sexta-feira." in text and "Reply sent" in text
 
 
 def test_hide_unhide_and_delete_reach_instagram(client, sandbox, sandbox_lab, celery_worker):

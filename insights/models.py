@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from collector.models import Comment, MediaProductType, MediaType, Profile
 from webhooks.models import Conversation
@@ -69,7 +70,8 @@ class ActionKind(models.TextChoices):
     REPLY = "reply", _("Reply")
     HIDE = "hide", _("Hide")
     UNHIDE = "unhide", _("Unhide")
-    DELETE = "delete", _("Delete")
+    # A context: django.contrib.admin's catalogue, read first, says "Remover" for a bare "Delete".
+    DELETE = "delete", pgettext_lazy("comment action", "Delete")
 
 
 class ActionStatus(models.TextChoices):

@@ -3,6 +3,9 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from insights.views import viewer_zone
 
 # Every script, style and chart is served by the app itself: no inline code, no CDN.
 CONTENT_SECURITY_POLICY = (
@@ -27,3 +30,18 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.policy)
         return response
+
+
+class ViewerTimezoneMiddleware:
+    """Every page shows times in the viewer's time zone (the tz cookie static/js/timezone.js sets),
+    not only the insights pages: the invite expiry, the deletion date and the rest read the same."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        timezone.activate(viewer_zone(request))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

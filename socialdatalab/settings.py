@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "socialdatalab.middleware.ViewerTimezoneMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -135,6 +136,8 @@ LOGIN_REDIRECT_URL = "dashboard"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("pt-br", _("Brazilian Portuguese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date/time format per language on every page, the same as static/js/dates.js writes.
+FORMAT_MODULE_PATH = ["socialdatalab.formats"]
 TIME_ZONE = env("TIME_ZONE", default="America/Fortaleza")
 USE_I18N = True
 USE_TZ = True

@@ -4,10 +4,28 @@ from __future__ import annotations
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.utils.formats import number_format
+from django.utils.dateparse import parse_date
+from django.utils.formats import date_format, number_format
+from django.utils.translation import pgettext_lazy
 
 register = template.Library()
 UNKNOWN = "—"
+# What a moderation action or a DM reply says beside its comment, as one phrase ("Reply sent"),
+# rather than "Reply: Done", which reads as a command in Portuguese ("Responder: Concluída").
+ACTION_LABELS = {
+    ("reply", "pending"): pgettext_lazy("action state", "Sending reply…"),
+    ("reply", "done"): pgettext_lazy("action state", "Reply sent"),
+    ("reply", "failed"): pgettext_lazy("action state", "Reply failed"),
+    ("hide", "pending"): pgettext_lazy("action state", "Hiding…"),
+    ("hide", "done"): pgettext_lazy("action state", "Hide confirmed"),
+    ("hide", "failed"): pgettext_lazy("action state", "Hide failed"),
+    ("unhide", "pending"): pgettext_lazy("action state", "Unhiding…"),
+    ("unhide", "done"): pgettext_lazy("action state", "Unhide confirmed"),
+    ("unhide", "failed"): pgettext_lazy("action state", "Unhide failed"),
+    ("delete", "pending"): pgettext_lazy("action state", "Deleting…"),
+    ("delete", "done"): pgettext_lazy("action state", "Deletion confirmed"),
+    ("delete", "failed"): pgettext_lazy("action state", "Deletion failed"),
+}
 
 
 @register.filter
@@ -40,3 +58,17 @@ def count(value: int | None) -> str:
 @register.filter
 def lookup(mapping: dict, key: object) -> object:
     return mapping.get(key)
+
+
+@register.filter
+def isodate(value: str) -> str:
+    """A "YYYY-MM-DD" of a chart's series as the page's one date format ("Dec 1, 2026")."""
+    day = parse_date(value or "")
+    return date_format(day) if day else value
+
+
+@register.filter
+def action_label(action: object) -> str:
+    """The state of a CommentAction, or of a MessageReply (always a reply), as one phrase."""
+    kind = getattr(action, "kind", "reply")
+    return str(ACTION_LABELS[(kind, getattr(action, "status", ""))])

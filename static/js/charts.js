@@ -37,8 +37,8 @@
       el("text", { x: PAD.left - 6, y: y(v) + 4, "text-anchor": "end", class: "chart-label" }, svg).textContent = compact(v);
     });
     if (rows.length) {
-      el("text", { x: PAD.left, y: HEIGHT - 8, class: "chart-label" }, svg).textContent = rows[0].date;
-      el("text", { x: WIDTH - PAD.right, y: HEIGHT - 8, "text-anchor": "end", class: "chart-label" }, svg).textContent = rows[rows.length - 1].date;
+      el("text", { x: PAD.left, y: HEIGHT - 8, class: "chart-label" }, svg).textContent = window.sdlDates.date(rows[0].date);
+      el("text", { x: WIDTH - PAD.right, y: HEIGHT - 8, "text-anchor": "end", class: "chart-label" }, svg).textContent = window.sdlDates.date(rows[rows.length - 1].date);
     }
     keys.forEach(function (key, index) {
       var points = rows.map(function (row, i) { return x(i).toFixed(1) + "," + y(Number(row[key]) || 0).toFixed(1); });

@@ -36,7 +36,7 @@
       var value = comment[key] === null ? "" : String(comment[key]);
       if (key === "timestamp") {
         el.setAttribute("datetime", value);
-        el.textContent = new Date(value).toLocaleString();
+        el.textContent = window.sdlDates.dateTime(value);
       } else {
         el.textContent = value;
       }

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 
 AXE = Path(__file__).resolve().parent / "assets" / "axe.min.js"  # axe-core 4.14.1 (MPL-2.0), from npm
 AXE_PATH = "/__test-assets__/axe.min.js"
@@ -53,3 +54,29 @@ def csp_watch(page: Any) -> list[str]:
         ),
     )
     return errors
+
+
+def scroll_width(page: Any) -> int:
+    """How wide the page is laid out: wider than the window means the whole page scrolls sideways."""
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def every_page(lab: Any) -> list[tuple[str, str]]:
+    """(name, path) of every page a signed-in person of `lab` reaches, with the data `lab_with_history` made."""
+    pk = lab.profile.pk
+    return [
+        ("home", reverse("home")),
+        ("dashboard", reverse("dashboard")),
+        ("profile", reverse("profile", args=[pk])),
+        ("engagement", reverse("engagement", args=[pk]) + "?period=90"),
+        ("comments", reverse("comments", args=[pk])),
+        ("messages", reverse("messages", args=[pk])),
+        ("conversation", reverse("conversation", args=[pk, lab.conversation.pk])),
+        ("compare", reverse("compare")),
+        ("export", reverse("export", args=[pk])),
+        ("connected-accounts", reverse("accounts:connected")),
+        ("organization", reverse("accounts:organization", args=[lab.organization.pk])),
+        ("metrics-help", reverse("metrics_help")),
+        ("review", reverse("review_kit")),
+        ("api-docs", reverse("api-docs")),
+    ]

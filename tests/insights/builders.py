@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
-from accounts.models import Credential, CredentialKind, Membership, Organization, Role
+from accounts.models import Credential, CredentialKind, Invite, Membership, Organization, Role
 from collector.models import (
     Media,
     MediaInsight,
@@ -24,6 +24,7 @@ from collector.models import (
     ProfileSnapshot,
 )
 from insights.aggregates import rebuild_daily_metrics
+from webhooks.models import Conversation, Message
 
 WORDS = (
     "Inscrições abertas para o vestibular do campus #ifma #educação",
@@ -214,3 +215,19 @@ def _comment_rows(
                     False, False, "poll", "{}", now, now,
                 )  # fmt: skip
                 next_id += 1
+
+
+def lab_with_history() -> Account:
+    """An account with four months of posts, comments, an open DM conversation and an invite: every
+    page has its tables, charts and dates to show."""
+    lab = account()
+    populate(lab.profile, media=90, comments_per_media=3, days=120)
+    now = timezone.now()
+    lab.conversation = Conversation.objects.create(
+        profile=lab.profile, participant_id="6500000000000123", last_message_at=now
+    )
+    Message.objects.create(
+        conversation=lab.conversation, mid="m1", text="Olá! Qual o horário da biblioteca?", sent_at=now
+    )
+    Invite.objects.create(organization=lab.organization, created_by=lab.user, expires_at=now + timedelta(days=7))
+    return lab

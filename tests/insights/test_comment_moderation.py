@@ -30,7 +30,7 @@ def test_a_reply_goes_to_instagram_and_appears_in_the_thread(client, sandbox, sa
     reply = Comment.objects.get(meta_id=action.result_meta_id)
     assert reply.parent_id == comment.pk and reply.username == sandbox_lab.profile.username
     text = page_text(client.get(reverse("comments", args=[sandbox_lab.profile.pk])))
-    assert "O edital sai na sexta-feira." in text and "Reply: Done" in text
+    assert "O edital sai na sexta-feira." in text and "Reply sent" in text
 
 
 def test_hide_unhide_and_delete_reach_instagram(client, sandbox, sandbox_lab, celery_worker):
@@ -66,4 +66,4 @@ def test_a_revoked_token_fails_the_action_and_flags_the_credential(client, sandb
     assert action.status == ActionStatus.FAILED and action.error
     assert Credential.objects.get(pk=sandbox_lab.profile.credential_id).status == CredentialStatus.NEEDS_RECONNECT
     text = page_text(client.get(reverse("comments", args=[sandbox_lab.profile.pk])))
-    assert "Hide: Failed" in text and "Meta refused:" in text
+    assert "Hide failed" in text and "Meta refused:" in text

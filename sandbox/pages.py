@@ -148,7 +148,11 @@ def _post_value(ctx: Ctx, p: dict[str, Any], f: Field, cdn: str, number: str) ->
         if not p["attachment"]:
             return {"data": []}
         media_type, kind = p["attachment"]
-        item = {"media_type": media_type, "type": kind, "url": f"{ctx.req.base}/www.facebook.com/{PAGE_ID}/posts/{number}/"}
+        item = {
+            "media_type": media_type,
+            "type": kind,
+            "url": f"{ctx.req.base}/www.facebook.com/{PAGE_ID}/posts/{number}/",
+        }
         if media_type != "link":
             item["media"] = {"image": {"height": 720, "src": cdn, "width": 720}}
         return {"data": [{k: v for k, v in item.items() if f.children is None or k in {c.name for c in f.children}}]}
@@ -298,7 +302,9 @@ def page_insights(ctx: Ctx) -> dict[str, Any]:
         followers -= follows - unfollows
     rows = {day: _day_values(st.seed, day, at_end[day]) for day in days}
     out = [
-        _item(PAGE_ID, name, period, [{"value": rows[d][name], "end_time": iso((d + 1) * 86400 + 8 * 3600)} for d in days])
+        _item(
+            PAGE_ID, name, period, [{"value": rows[d][name], "end_time": iso((d + 1) * 86400 + 8 * 3600)} for d in days]
+        )
         for name in names
     ]
     span = until - since

@@ -34,8 +34,10 @@ def test_it_lists_the_pages_posts_newest_first_with_counts_and_insights(ctl: Con
     first = posts[0]
     assert first["id"].startswith(f"{PAGE_ID}_")
     assert first["message"] and "/www.facebook.com/" in first["permalink_url"]
-    assert first["reactions"] == {"data": [], "summary": {"total_count": first["reactions"]["summary"]["total_count"],
-                                                          "viewer_reaction": "NONE"}}
+    assert first["reactions"] == {
+        "data": [],
+        "summary": {"total_count": first["reactions"]["summary"]["total_count"], "viewer_reaction": "NONE"},
+    }
     assert first["comments"]["summary"]["total_count"] >= 0 and first["comments"]["summary"]["can_comment"] is True
     insights = {item["name"]: item for item in first["insights"]["data"]}
     assert insights["post_media_view"]["period"] == "lifetime"
@@ -61,8 +63,13 @@ def test_page_insights_give_one_value_per_complete_day(ctl: Control) -> None:
     token = page_token(ctl)
     until = datetime.now().astimezone().replace(hour=12)
     since = until - timedelta(days=10)
-    params = {"access_token": token, "metric": PAGE_METRICS, "period": "day",
-              "since": int(since.timestamp()), "until": int(until.timestamp())}
+    params = {
+        "access_token": token,
+        "metric": PAGE_METRICS,
+        "period": "day",
+        "since": int(since.timestamp()),
+        "until": int(until.timestamp()),
+    }
     body = requests.get(f"{ctl.fb}/{PAGE_ID}/insights", params=params).json()
 
     metrics = {item["name"]: item for item in body["data"]}

@@ -72,6 +72,12 @@ class Profile(models.Model):
     webhooks_checked_at = models.DateTimeField(
         _("webhooks checked"), null=True, blank=True, help_text=_("When the check for missing webhooks last looked.")
     )
+    unavailable = models.JSONField(
+        _("unavailable data"),
+        default=dict,
+        blank=True,
+        help_text="Part of the data Meta would not give -> the permission it needs (see collector.pages).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

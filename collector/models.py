@@ -92,7 +92,13 @@ class Profile(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"@{self.username}" if self.username else self.name or self.meta_id
+        if self.username and not self.is_page:  # a Page is known by its name, not its vanity URL
+            return f"@{self.username}"
+        return self.name or self.meta_id
+
+    @property
+    def is_page(self) -> bool:
+        return self.platform == Platform.FACEBOOK_PAGE
 
     @property
     def backfill_running(self) -> bool:

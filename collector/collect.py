@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
+from collector import pages as page_jobs
 from collector import pipeline
 from collector.models import (
     Comment,
@@ -62,25 +63,18 @@ class Job:
 def refresh_profile(job: Job) -> None:
     profile = job.profile
     if profile.platform == Platform.FACEBOOK_PAGE:
-        body = job.client.get(
-            profile.meta_id, {"fields": "id,name,username,about,link,followers_count,fan_count,picture{url}"}
-        )
-        profile.name = body.get("name", profile.name)
-        profile.followers_count = body.get("followers_count", body.get("fan_count"))
-        profile.picture_url = (body.get("picture") or {}).get("data", {}).get("url", profile.picture_url)
-        # A Page's collection is its details (its Instagram account is a profile of its own).
-        profile.last_collected_at = timezone.now()
-    else:
-        body = instagram.get_profile(job.client, profile.meta_id)
-        profile.username = body.get("username", profile.username)
-        profile.name = body.get("name", profile.name)
-        profile.biography = body.get("biography", "")
-        profile.website = body.get("website", "")
-        profile.picture_url = body.get("profile_picture_url", profile.picture_url)
-        profile.account_type = body.get("account_type", profile.account_type)
-        profile.followers_count = body.get("followers_count")
-        profile.follows_count = body.get("follows_count")
-        profile.media_count = body.get("media_count")
+        page_jobs.refresh(job)  # its Instagram account, if linked, is a profile of its own
+        return
+    body = instagram.get_profile(job.client, profile.meta_id)
+    profile.username = body.get("username", profile.username)
+    profile.name = body.get("name", profile.name)
+    profile.biography = body.get("biography", "")
+    profile.website = body.get("website", "")
+    profile.picture_url = body.get("profile_picture_url", profile.picture_url)
+    profile.account_type = body.get("account_type", profile.account_type)
+    profile.followers_count = body.get("followers_count")
+    profile.follows_count = body.get("follows_count")
+    profile.media_count = body.get("media_count")
     profile.raw = body
     save_profile(
         profile,
@@ -143,9 +137,10 @@ def backfill(job: Job) -> None:
     last page loaded. Media Meta no longer lists are marked deleted at the end. (Stories are
     their own task, queued after this one.)"""
     profile = job.profile
-    refresh_profile(job)
     if profile.platform == Platform.FACEBOOK_PAGE:
+        page_jobs.backfill(job)
         return
+    refresh_profile(job)
     store = redis_client()
     after = store.get(_backfill_key(profile, "after"))
     if after is None or profile.backfill_finished_at is not None or profile.backfill_started_at is None:
@@ -205,9 +200,10 @@ def _mark_deleted_outside(profile: Profile, store: redis.Redis, seen_key: str) -
 def sync(job: Job) -> None:
     """New media since the cursor, then the insight windows whose age bucket is due."""
     profile = job.profile
-    refresh_profile(job)
     if profile.platform == Platform.FACEBOOK_PAGE:
+        page_jobs.sync(job)
         return
+    refresh_profile(job)
     since = profile.media_cursor
     _walk(job, instagram.media_pages(job.client, profile.meta_id, since=since), lambda *_: None)
     now = timezone.now()
@@ -287,6 +283,9 @@ def snapshot(job: Job) -> None:
     the account insights of the last complete UTC day. A closed day's totals do not move, so a
     second run the same day rewrites the row with the same facts."""
     profile = job.profile
+    if profile.platform == Platform.FACEBOOK_PAGE:
+        page_jobs.snapshot(job)
+        return
     refresh_profile(job)
     now = timezone.now()
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)

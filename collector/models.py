@@ -72,6 +72,12 @@ class Profile(models.Model):
     webhooks_checked_at = models.DateTimeField(
         _("webhooks checked"), null=True, blank=True, help_text=_("When the check for missing webhooks last looked.")
     )
+    unavailable = models.JSONField(
+        _("unavailable data"),
+        default=dict,
+        blank=True,
+        help_text="Part of the data Meta would not give -> the permission it needs (see collector.pages).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -86,7 +92,13 @@ class Profile(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"@{self.username}" if self.username else self.name or self.meta_id
+        if self.username and not self.is_page:  # a Page is known by its name, not its vanity URL
+            return f"@{self.username}"
+        return self.name or self.meta_id
+
+    @property
+    def is_page(self) -> bool:
+        return self.platform == Platform.FACEBOOK_PAGE
 
     @property
     def backfill_running(self) -> bool:

@@ -130,9 +130,7 @@ def _prepared(field: Any, values: list[Any]) -> list[Any]:
     return values
 
 
-def _insert(
-    model: type[Media] | type[MediaInsight], columns: dict[str, list[Any]], tail: str
-) -> list[tuple[Any, ...]]:
+def _insert(model: type[Media] | type[MediaInsight], columns: dict[str, list[Any]], tail: str) -> list[tuple[Any, ...]]:
     """INSERT the columns' rows, ending with `tail`; answers what a RETURNING tail returned.
 
     On PostgreSQL the rows travel as one JSON document read by jsonb_to_recordset(): a

@@ -45,6 +45,16 @@ INSIGHTS = Use(
         _("Change the period (7, 30, 90 days or custom) to compare against the previous period."),
     ),
 )
+PAGE_INSIGHTS = Use(
+    _(
+        "Reads the Facebook Page's daily insights (views, viewers, post engagements, follows and unfollows) and its "
+        "posts' views and reach, so the Page's engagement is measured like the Instagram account's."
+    ),
+    (
+        _("On the dashboard, click the Facebook Page's name."),
+        _("Open the Engagement tab: the Page insights and the Page's posts with their views, reach and reactions."),
+    ),
+)
 COMMENTS = Use(
     _(
         "Reads comments on the account's posts and lets the account's team reply to, hide, unhide and delete "
@@ -112,6 +122,7 @@ USES: dict[str, Use] = {
     "instagram_content_publish": PUBLISH,
     "pages_show_list": PAGES_LIST,
     "pages_read_engagement": PAGES_ENGAGEMENT,
+    "read_insights": PAGE_INSIGHTS,
     "pages_manage_metadata": PAGES_METADATA,
     "pages_manage_posts": PAGES_POSTS,
     "business_management": BUSINESS,

@@ -137,3 +137,28 @@ def checked_account(metrics: Iterable[str]) -> str:
     if dead or not names:
         raise ValueError(f"dead account metric(s) {dead} on Graph {GRAPH_VERSION}")
     return ",".join(names)
+
+
+# Facebook Pages (Graph v25.0). Meta retired the impressions family (2025-06 and 2025-11,
+# replaced by the media-view metrics) and the page_fans family (2025-11, replaced by
+# page_follows); page_engaged_users went in 2024-03 and has no replacement (docs/sandbox.md).
+PAGE_POST = ("post_media_view", "post_total_media_view_unique")  # lifetime, per post
+PAGE_DAILY = (  # period=day, per Page
+    "page_media_view",
+    "page_total_media_view_unique",
+    "page_post_engagements",
+    "page_daily_follows_unique",
+    "page_daily_unfollows_unique",
+    "page_follows",
+)
+PAGE_DEAD_PREFIXES = ("page_impressions", "page_posts_impressions", "post_impressions", "page_fan")
+PAGE_DEAD = frozenset({"page_fans", "page_engaged_users", "post_engaged_users", "page_consumptions"})
+
+
+def checked_page(metrics: Iterable[str]) -> str:
+    """Like checked(), for Page and Page-post metrics."""
+    names = list(metrics)
+    dead = [m for m in names if m in PAGE_DEAD or m.startswith(PAGE_DEAD_PREFIXES)]
+    if dead or not names:
+        raise ValueError(f"dead Page metric(s) {dead} on Graph {GRAPH_VERSION}")
+    return ",".join(names)

@@ -12,10 +12,7 @@ from meta.errors import error_from_response
 INSTAGRAM_PROFILE_FIELDS = (
     "id,user_id,username,name,account_type,profile_picture_url,followers_count,follows_count,media_count"
 )
-PAGE_FIELDS = (
-    "id,name,access_token,category,tasks,"
-    "instagram_business_account{id,username,name,profile_picture_url}"
-)
+PAGE_FIELDS = "id,name,access_token,category,tasks,instagram_business_account{id,username,name,profile_picture_url}"
 
 
 def unwrap_instagram_code_exchange(data: dict[str, Any]) -> dict[str, Any]:

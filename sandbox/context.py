@@ -135,6 +135,8 @@ def classify(state: State, segment: str) -> str:
         return "{conversation-id}"
     if segment.startswith(data.MESSAGE_PREFIX):
         return "{message-id}"
+    if segment.startswith(f"{PAGE_ID}_"):
+        return "{post-id}"
     if segment == "me" or not segment.isdigit():
         return segment
     if segment == PAGE_ID:

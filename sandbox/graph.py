@@ -7,7 +7,7 @@ import time
 from typing import Any
 from urllib.parse import parse_qsl
 
-from . import APP_NAME, INSTAGRAM_APP_ID, META_APP_ID, PAGE_ID, insights, messaging, oauth, publishing, render
+from . import APP_NAME, INSTAGRAM_APP_ID, META_APP_ID, PAGE_ID, insights, messaging, oauth, pages, publishing, render
 from .context import FB_HOST, IG_HOST, VERSION, Ctx, authenticate, classify, failure_keys, resolve, token_from
 from .errors import GraphError, missing_param, no_object
 from .failures import Rule, rule_error
@@ -101,8 +101,10 @@ def route(ctx: Ctx) -> Any:
         return oauth.ig_refresh(ctx)
     if not parts or len(parts) > 2:
         raise GraphError(100, f"Unsupported {method.lower()} request.", type_="GraphMethodException")
-    kind, obj = resolve(ctx, parts[0], method.lower())
     edge = parts[1] if len(parts) == 2 else None
+    if method == "GET" and ctx.fb_login and pages.post_index(parts[0]) is not None:
+        return pages.read_post(ctx, pages.post(ctx.state.seed, ctx.state.anchor, pages.post_index(parts[0]) or 0), edge)
+    kind, obj = resolve(ctx, parts[0], method.lower())
     if method == "GET":
         return read(ctx, kind, obj, edge)
     if method == "POST":
@@ -179,6 +181,10 @@ def read(ctx: Ctx, kind: str, obj: Any, edge: str | None) -> Any:
             return subscribed_list(ctx, PAGE_ID)
         if edge == "stories":
             return publishing.page_stories(ctx)
+        if edge in ("posts", "published_posts", "feed"):
+            return pages.posts_edge(ctx, edge)
+        if edge == "insights":
+            return pages.page_insights(ctx)
     if kind == "media":
         if edge == "children":
             return render.media(ctx, obj, parse(f"children{{{ctx.params.get('fields', 'id')}}}")).get(

@@ -493,6 +493,7 @@ PAGE_FIELDS = {
     "fan_count",
     "followers_count",
     "link",
+    "website",
     "about",
     "username",
     "connected_instagram_account",
@@ -527,6 +528,7 @@ def page(ctx: Ctx, fields: Fields, with_token: bool = False) -> dict[str, Any]:
             "followers_count": 19876,
             "about": "Instituto Federal do Maranhão",
             "link": "https://www.facebook.com/ifma.saoluis",
+            "website": "https://portal.ifma.edu.br/saoluis",
             "username": "ifma.saoluis",
             "verification_status": "not_verified",
         }

@@ -58,7 +58,7 @@ def dispatch(state: State, req: Request) -> Response:
         with state.lock:
             state.usage.record(f"{req.method} rupload.facebook.com /{kind}", None, None)
         return publishing.rupload(state, req)
-    if host == "scontent.cdninstagram.com":
+    if host in ("scontent.cdninstagram.com", "scontent.xx.fbcdn.net"):
         seed = sum(path.encode()) % 200
         body = _png((30 + seed, 120, 80 + seed // 2))
         return Response(body=body, content_type="image/png")

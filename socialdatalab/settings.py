@@ -202,6 +202,7 @@ META_FACEBOOK_SCOPES = env.list(
     default=[
         "pages_show_list",
         "pages_read_engagement",
+        "read_insights",  # Page and Page-post insights (collector.pages)
         "pages_manage_metadata",
         "pages_manage_posts",
         "business_management",

@@ -3,41 +3,24 @@ people's usernames, and a webhook from someone new is named as soon as Meta is a
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
 
-from accounts import services
 from accounts.models import CredentialStatus
-from collector.models import Platform, Profile
-from meta.oauth import IssuedToken
+from collector.models import Profile
+from tests.insights.conftest import wait_for
+from tests.sandbox_process import connect_through_login
 from webhooks.models import Conversation, Message
 from webhooks.tasks import sync_conversations
 
 SEEDED_CONVERSATIONS = 8  # docs/sandbox.md: eight DM threads per seeded account
 
 
-def wait_for(check: Any, timeout: float = 20, what: str = "the condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"{what} not reached within {timeout:.0f}s")
-
-
 def connect(sandbox: Any, django_user_model: Any, login: str) -> Profile:
-    """Run the login's connect service on a freshly minted token, as the OAuth callback does."""
     person = django_user_model.objects.create_user(f"pesquisadora-{login}")
-    organization = services.organization_for(person)
-    token = sandbox.mint_token(login, "ifma.saoluis")
-    issued = IssuedToken(token["access_token"], None, tuple(token.get("scopes") or ()))
-    connect_service = services.connect_instagram if login == "instagram" else services.connect_facebook
-    connect_service(organization, person, issued)
-    return Profile.objects.get(organization=organization, platform=Platform.INSTAGRAM)
+    return connect_through_login(sandbox.url, person, login)
 
 
 def seeded_threads(sandbox: Any) -> dict[str, dict[str, Any]]:
@@ -50,6 +33,7 @@ def assert_inbox_read(profile: Profile, sandbox: Any) -> None:
     named = wait_for(
         lambda: Conversation.objects.filter(profile=profile).exclude(participant_username="").count()
         >= SEEDED_CONVERSATIONS,
+        timeout=15,
         what="the eight conversations with usernames",
     )
     assert named
@@ -89,7 +73,9 @@ def test_connecting_with_facebook_login_reads_the_inbox_through_the_page(
     assert calls.get("GET graph.facebook.com /{page-id}/conversations")
 
 
-def test_a_second_read_changes_nothing_and_keeps_webhook_messages(sandbox: Any, django_user_model: Any, db: None) -> None:
+def test_a_second_read_changes_nothing_and_keeps_webhook_messages(
+    sandbox: Any, django_user_model: Any, db: None
+) -> None:
     profile = connect(sandbox, django_user_model, "instagram")
     sync_conversations(profile.pk)
     conversation = Conversation.objects.filter(profile=profile).first()

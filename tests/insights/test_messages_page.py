@@ -116,3 +116,11 @@ def test_a_rate_limited_reply_says_so_in_portuguese(signed_in, lab):
     text = html.unescape(page_text(signed_in.get(url, headers={"accept-language": "pt-BR"})))
     assert "A Meta está limitando as requisições desta conta; tente de novo em alguns minutos." in text
     assert "Application request limit" not in text
+
+
+def test_the_admin_keeps_metas_own_words_for_a_refusal(admin_client, lab):
+    conversation = _conversation(lab.profile, hours_ago=1)
+    reply = MessageReply.objects.create(conversation=conversation, text="Olá!")
+    reply.finish(error="(#4) Application request limit reached (code 4)", reason=FailureReason.RATE_LIMITED)
+    text = page_text(admin_client.get(reverse("admin:insights_messagereply_changelist")))
+    assert "(#4) Application request limit reached" in text

@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from collector.models import Profile
 from insights.models import ActionStatus, MessageReply
@@ -36,14 +37,22 @@ class Window:
         return self.closes_at is not None and timezone.now() < self.closes_at
 
 
-def conversations(profile: Profile, limit: int = 50) -> QuerySet[Conversation]:
-    """The newest conversations with their last message's text (one query)."""
+def conversations(profile: Profile, limit: int = 50) -> list[Conversation]:
+    """The newest conversations with their last message's text and their window (one query)."""
     last = Message.objects.filter(conversation=OuterRef("pk"), is_deleted=False).order_by("-sent_at")
-    return (
+    inbound = Message.objects.filter(conversation=OuterRef("pk"), is_echo=False).order_by("-sent_at")
+    rows = list(
         Conversation.objects.filter(profile=profile)
-        .annotate(last_text=Subquery(last.values("text")[:1]), last_is_echo=Subquery(last.values("is_echo")[:1]))
+        .annotate(
+            last_text=Subquery(last.values("text")[:1]),
+            last_is_echo=Subquery(last.values("is_echo")[:1]),
+            last_inbound_at=Subquery(inbound.values("sent_at")[:1]),
+        )
         .order_by("-last_message_at", "-pk")[:limit]
     )
+    for row in rows:
+        row.window = Window(row.last_inbound_at)
+    return rows
 
 
 def thread(conversation: Conversation) -> dict[str, Any]:
@@ -61,6 +70,14 @@ def window(conversation: Conversation) -> Window:
         .first()
     )
     return Window(last_inbound)
+
+
+def reply_blocker(profile: Profile) -> str:
+    """Why no reply can be sent from this profile right now, in the viewer's language; "" if it can."""
+    credential = profile.credential
+    if credential is None or not credential.is_usable:
+        return str(_("Replies are off until the account's connection is renewed: reconnect it, then answer here."))
+    return ""
 
 
 def request_reply(conversation: Conversation, user: Any, text: str) -> MessageReply:

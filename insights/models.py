@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, Subquery
@@ -8,7 +10,18 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from collector.models import Comment, MediaProductType, MediaType, Profile
+from meta.errors import (
+    MetaError,
+    OutsideMessagingWindow,
+    PermissionMissing,
+    RateLimited,
+    RecipientUnavailable,
+    TokenInvalid,
+)
+from meta.redact import redact
 from webhooks.models import Conversation
+
+logger = logging.getLogger(__name__)
 
 
 class MediaKind(models.TextChoices):
@@ -93,11 +106,53 @@ class CommentActionQuerySet(models.QuerySet["CommentAction"]):
 NEEDS_RECONNECT = "needs_reconnect"
 
 
+class FailureReason(models.TextChoices):
+    """Why Meta refused a request, in our words: people read these, never Meta's English."""
+
+    RECONNECT = "reconnect", _("The account's connection needs to be renewed")
+    PERMISSION = "permission", _("A permission was not granted")
+    WINDOW_CLOSED = "window_closed", _("Outside the 24-hour messaging window")
+    RECIPIENT = "recipient", _("The person cannot receive messages")
+    RATE_LIMITED = "rate_limited", _("Rate limited by Meta")
+    OTHER = "other", _("Other refusal")
+
+    @classmethod
+    def of(cls, exc: MetaError) -> FailureReason:
+        for kind, reason in (
+            (TokenInvalid, cls.RECONNECT),
+            (OutsideMessagingWindow, cls.WINDOW_CLOSED),
+            (RecipientUnavailable, cls.RECIPIENT),
+            (PermissionMissing, cls.PERMISSION),
+            (RateLimited, cls.RATE_LIMITED),
+        ):
+            if isinstance(exc, kind):
+                return reason
+        return cls.OTHER
+
+
+FAILURE_SENTENCES = {
+    FailureReason.RECONNECT: _("The account's connection needs to be renewed: reconnect it and try again."),
+    FailureReason.PERMISSION: _(
+        "The account has not granted the permission this needs: reconnect it and allow every permission asked."
+    ),
+    FailureReason.WINDOW_CLOSED: _(
+        "Instagram refused this message: the 24-hour window has closed. You can answer once this person writes again."
+    ),
+    FailureReason.RECIPIENT: _("Instagram cannot deliver this message: this person is not available right now."),
+    FailureReason.RATE_LIMITED: _("Meta is rate-limiting this account; try again in a few minutes."),
+    FailureReason.OTHER: _("Meta did not accept this request. Try again in a while."),
+}
+
+
 class MetaRequest(models.Model):
-    """Something a person asked us to do on Meta: stored first, sent by a task, outcome shown."""
+    """Something a person asked us to do on Meta: stored first, sent by a task, outcome shown.
+
+    On failure `error` keeps Meta's own text (the admin and the log show it) and `failure_reason`
+    what the page says about it."""
 
     status = models.CharField(_("status"), max_length=10, choices=ActionStatus.choices, default=ActionStatus.PENDING)
     error = models.TextField(_("error"), blank=True)
+    failure_reason = models.CharField(_("failure reason"), max_length=16, choices=FailureReason.choices, blank=True)
     result_meta_id = models.CharField(_("Meta id of the result"), max_length=255, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -108,18 +163,24 @@ class MetaRequest(models.Model):
     class Meta:
         abstract = True
 
-    def finish(self, *, error: str = "", result_meta_id: str = "") -> None:
+    def finish(self, *, error: str = "", result_meta_id: str = "", reason: str = "") -> None:
         self.status = ActionStatus.FAILED if error else ActionStatus.DONE
         self.error = error
+        self.failure_reason = reason or (FailureReason.OTHER if error else "")
         self.result_meta_id = result_meta_id
         self.finished_at = timezone.now()
-        self.save(update_fields=["status", "error", "result_meta_id", "finished_at"])
+        self.save(update_fields=["status", "error", "failure_reason", "result_meta_id", "finished_at"])
+
+    def refused(self, exc: MetaError) -> None:
+        """End as failed because Meta said no: its text logged and kept, our sentence shown."""
+        logger.warning("%s refused by Meta: %s", self, redact(str(exc)))
+        self.finish(error=redact(str(exc)), reason=FailureReason.of(exc))
 
     @property
     def error_display(self) -> str:
         if self.error == NEEDS_RECONNECT:
-            return str(_("The account's connection needs to be renewed: reconnect it and try again."))
-        return self.error
+            return str(FAILURE_SENTENCES[FailureReason.RECONNECT])
+        return str(FAILURE_SENTENCES.get(self.failure_reason, FAILURE_SENTENCES[FailureReason.OTHER]))
 
 
 class CommentAction(MetaRequest):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import date
 
@@ -13,7 +12,8 @@ from django.utils.dateparse import parse_date
 
 from collector.models import Comment
 from insights.aggregates import rebuild_daily_metrics as rebuild
-from insights.models import NEEDS_RECONNECT, ActionKind, ActionStatus, CommentAction, MessageReply
+from insights.models import NEEDS_RECONNECT, ActionKind, ActionStatus, CommentAction, FailureReason, MessageReply
+from meta import messaging
 from meta.client import GraphClient
 from meta.errors import MetaError, RateLimited, TokenInvalid, TransientError
 from webhooks.models import Message
@@ -42,18 +42,18 @@ def perform_comment_action(self: Task, action_id: int) -> str:
     comment = action.comment
     credential = comment.profile.credential
     if credential is None or not credential.is_usable:
-        action.finish(error=NEEDS_RECONNECT)
+        action.finish(error=NEEDS_RECONNECT, reason=FailureReason.RECONNECT)
         return action.status
     client = credential.graph_client()
     try:
         result_id = _send(client, action)
     except TokenInvalid as exc:
         credential.mark_needs_reconnect(str(exc))
-        action.finish(error=str(exc))
+        action.refused(exc)
     except (RateLimited, TransientError) as exc:
         _retry_or_fail(self, action, exc)
     except MetaError as exc:
-        action.finish(error=str(exc))
+        action.refused(exc)
     else:
         _apply(action, comment, result_id)
     return action.status
@@ -107,27 +107,21 @@ def send_message_reply(self: Task, reply_id: int) -> str:
     profile = conversation.profile
     credential = profile.credential
     if credential is None or not credential.is_usable:
-        reply.finish(error=NEEDS_RECONNECT)
+        reply.finish(error=NEEDS_RECONNECT, reason=FailureReason.RECONNECT)
         return reply.status
     # Instagram Login sends as /me; Facebook Login sends through the linked Page with its token.
-    sender = "me" if credential.is_instagram_login or not profile.page_id else profile.page_id
+    owner = messaging.inbox_owner(credential.is_instagram_login, profile.page_id)
     try:
-        result = credential.graph_client().post(
-            f"/{sender}/messages",
-            data={
-                "recipient": json.dumps({"id": conversation.participant_id}),
-                "message": json.dumps({"text": reply.text}),
-            },
-        )
+        sent = messaging.send_text(credential.graph_client(), owner, conversation.participant_id, reply.text)
     except TokenInvalid as exc:
         credential.mark_needs_reconnect(str(exc))
-        reply.finish(error=str(exc))
+        reply.refused(exc)
     except (RateLimited, TransientError) as exc:
         _retry_or_fail(self, reply, exc)
     except MetaError as exc:
-        reply.finish(error=str(exc))
+        reply.refused(exc)
     else:
-        mid = str(result.get("message_id") or "")
+        mid = sent.message_id
         with transaction.atomic():
             if mid:
                 Message.objects.get_or_create(
@@ -141,7 +135,7 @@ def send_message_reply(self: Task, reply_id: int) -> str:
 
 def _retry_or_fail(task: Task, request: CommentAction | MessageReply, exc: MetaError) -> None:
     if task.request.retries >= task.max_retries:
-        request.finish(error=str(exc))
+        request.refused(exc)
         return
     delay = min(getattr(exc, "retry_after", 0) or 30 * 2**task.request.retries, MAX_RETRY_DELAY)
     logger.info("%s waits %.0fs for Meta: %s", request, delay, exc)

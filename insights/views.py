@@ -191,6 +191,7 @@ def conversations(request: HttpRequest, pk: int, conversation_pk: int | None = N
         current=current,
         thread=messaging.thread(current) if current else None,
         window=messaging.window(current) if current else None,
+        reply_blocked=messaging.reply_blocker(profile),
         reply_max_length=messaging.MESSAGE_MAX_LENGTH,
     )
 
@@ -203,7 +204,10 @@ def message_reply(request: HttpRequest, pk: int, conversation_pk: int) -> HttpRe
         raise Http404
     conversation = get_object_or_404(Conversation, pk=conversation_pk, profile=profile)
     text = (request.POST.get("text") or "").strip()
-    if not messaging.window(conversation).is_open:
+    blocked = messaging.reply_blocker(profile)
+    if blocked:
+        messages.error(request, blocked)
+    elif not messaging.window(conversation).is_open:
         messages.error(request, _("The 24-hour messaging window is closed: wait for this person to write again."))
     elif not 0 < len(text) <= messaging.MESSAGE_MAX_LENGTH:
         messages.error(

@@ -74,6 +74,15 @@ class PublishLimitReached(MetaError):
     """9/2207042: the Instagram daily publishing quota is used up."""
 
 
+class OutsideMessagingWindow(MetaError):
+    """10/2534022: the person's last message is older than the 24-hour window. Not a permission
+    problem: the token is fine, only this conversation cannot be answered now."""
+
+
+class RecipientUnavailable(MetaError):
+    """100/2534014 (no matching user) and 551 (this person is not available right now)."""
+
+
 def error_from_response(http_status: int, body: Any, retry_after: float | None = None) -> MetaError:
     """Build the typed error for a failed response body (Graph or Instagram OAuth shape)."""
     if isinstance(body, dict) and isinstance(body.get("error"), dict):
@@ -117,6 +126,10 @@ def _classify(
         return PublishLimitReached(message, **kwargs)
     if code == 9007 or subcode == 2207027:
         return ContainerNotReady(message, **kwargs)
+    if code == 10 and subcode == 2534022:
+        return OutsideMessagingWindow(message, **kwargs)
+    if (code == 100 and subcode == 2534014) or code == 551:
+        return RecipientUnavailable(message, **kwargs)
     if code == 10 and "not enough viewers" in lowered:
         return NotEnoughViewers(message, **kwargs)
     if code == 10 or (code is not None and 200 <= code <= 299):

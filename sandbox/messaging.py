@@ -48,6 +48,16 @@ def require_messaging(ctx: Ctx) -> None:
 # ---------------------------------------------------------------- Send API
 
 
+def outside_window(ctx: Ctx) -> GraphError:
+    """As recorded from graph.instagram.com/me/messages (HTTP 403, IGApiException, no "(#10)"
+    prefix: github.com/ComposioHQ/composio/issues/3604); the Page host keeps the Graph shape."""
+    if ctx.host == FB_HOST:
+        return GraphError(10, "(#10) This message is sent outside of allowed window.", subcode=2534022)
+    return GraphError(
+        10, "This message is sent outside of allowed window.", subcode=2534022, type_="IGApiException", status=403
+    )
+
+
 def _json_param(ctx: Ctx, name: str) -> dict[str, Any]:
     raw = ctx.params.get(name)
     if raw is None or raw == "":
@@ -97,7 +107,7 @@ def send(ctx: Ctx, acct: Account) -> dict[str, Any]:
     if p.get("messaging_type") == "MESSAGE_TAG" and p.get("tag") == "HUMAN_AGENT":
         window = HUMAN_AGENT_WINDOW
     if last is None or st.now() - last > window:
-        raise GraphError(10, "(#10) This message is sent outside of allowed window.", subcode=2534022)
+        raise outside_window(ctx)
     if action:
         if action == "mark_seen":
             conv["account_read_at"] = st.now()

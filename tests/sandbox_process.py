@@ -69,3 +69,20 @@ def connect_instagram_account(
         organization=organization, credential=credential, platform=Platform.INSTAGRAM, meta_id=account["id"],
         username=username,
     )  # fmt: skip
+
+
+def connect_through_login(sandbox_url: str, person: Any, login: str, account: str = "ifma.saoluis") -> Any:
+    """What the OAuth callback does after the consent screen: the login's connect service on a
+    freshly minted token (exchange, assets, webhooks, the connect signal). Returns the Instagram
+    Profile it created in the person's organization."""
+    from accounts import services
+    from collector.models import Platform, Profile
+    from meta.oauth import IssuedToken
+
+    organization = services.organization_for(person)
+    token = requests.post(f"{sandbox_url}/_sandbox/tokens", json={"login": login, "account": account}, timeout=30)
+    minted = token.json()
+    issued = IssuedToken(minted["access_token"], None, tuple(minted.get("scopes") or ()))
+    connect = services.connect_instagram if login == "instagram" else services.connect_facebook
+    connect(organization, person, issued)
+    return Profile.objects.get(organization=organization, platform=Platform.INSTAGRAM)

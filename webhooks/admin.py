@@ -92,7 +92,7 @@ class MessageInline(admin.TabularInline):
 
 @admin.register(Conversation)
 class ConversationAdmin(admin.ModelAdmin):
-    list_display = ["profile", "participant_id", "last_message_at", "last_read_at"]
+    list_display = ["profile", "participant_username", "participant_id", "last_message_at", "synced_at"]
     list_filter = ["profile"]
-    search_fields = ["participant_id", "messages__text"]
+    search_fields = ["participant_id", "participant_username", "messages__text"]
     inlines = [MessageInline]

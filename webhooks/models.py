@@ -88,6 +88,11 @@ class Conversation(models.Model):
 
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="conversations")
     participant_id = models.CharField(_("participant id"), max_length=64)
+    participant_username = models.CharField(_("participant username"), max_length=64, blank=True)
+    meta_id = models.CharField(_("Meta conversation id"), max_length=255, blank=True)
+    synced_at = models.DateTimeField(
+        _("read from Meta"), null=True, blank=True, help_text=_("When the Conversations API was last read for it.")
+    )
     last_message_at = models.DateTimeField(_("last message"), null=True, blank=True)
     last_read_at = models.DateTimeField(
         _("read by them up to"), null=True, blank=True, help_text=_("Their latest read mark.")
@@ -103,7 +108,12 @@ class Conversation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.profile} ↔ {self.participant_id}"
+        return f"{self.profile} ↔ {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        """The person's @username once Meta told us; until then, their Instagram-scoped id."""
+        return f"@{self.participant_username}" if self.participant_username else self.participant_id
 
 
 class Message(models.Model):

@@ -19,8 +19,11 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.models import Credential
+from accounts.services import handle_token_error
 from collector.models import Comment, CommentSource, Mention, Platform, Profile
-from meta.errors import MetaError, TokenInvalid
+from meta.errors import MetaError, PermissionMissing, RateLimited, TokenInvalid, TransientError
+from webhooks import inbox
 from webhooks.changes import Lookups
 from webhooks.dispatch import dispatch
 from webhooks.models import EventStatus, WebhookEvent
@@ -279,3 +282,37 @@ def check_webhooks_arriving() -> int:
     Profile.objects.filter(pk__in=clear).update(webhooks_missing=False)
     Profile.objects.filter(pk__in=[row[0] for row in rows]).update(webhooks_checked_at=now)
     return len({pk for pk, flagged, missing, _ in rows if flagged or missing} - set(clear))
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=3)
+def sync_conversations(self: Task, profile_id: int, user_id: str = "") -> int:
+    """Read an Instagram account's conversations (or only the one with `user_id`) from Meta."""
+    profile = Profile.objects.select_related("credential").filter(pk=profile_id, platform=Platform.INSTAGRAM).first()
+    credential = profile.credential if profile is not None else None
+    if profile is None or credential is None or not credential.is_usable:
+        return 0
+    try:
+        return inbox.sync_profile(profile, user_id=user_id)
+    except TokenInvalid as exc:
+        handle_token_error(credential, exc)
+    except PermissionMissing as exc:
+        # Messaging is one permission among several: its absence must not stop collection.
+        logger.info("profile %s cannot read its conversations: %s", profile_id, exc)
+    except (RateLimited, TransientError) as exc:
+        raise self.retry(countdown=min(getattr(exc, "retry_after", 0) or 60, 900)) from exc
+    except MetaError as exc:
+        logger.warning("profile %s conversations could not be read: %s", profile_id, exc)
+    return 0
+
+
+@shared_task(ignore_result=True)
+def sync_conversations_all() -> int:
+    """Beat's: every connected Instagram account's conversations, in case a webhook was missed."""
+    ids = list(
+        Profile.objects.filter(platform=Platform.INSTAGRAM, credential__in=Credential.objects.usable()).values_list(
+            "pk", flat=True
+        )
+    )
+    for profile_id in ids:
+        sync_conversations.delay(profile_id)
+    return len(ids)

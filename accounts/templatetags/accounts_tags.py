@@ -17,4 +17,8 @@ def reconnect_banners(context: dict[str, Any]) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"credentials": []}
     credentials = Credential.objects.for_user(user).needing_attention().distinct().order_by("status", "name")
+    # A profile's pages say it in their own banner (insights/_status.html): one banner, not two.
+    shown = getattr(context.get("profile"), "credential", None)
+    if shown is not None and not shown.is_usable:
+        credentials = credentials.exclude(pk=shown.pk)
     return {"credentials": credentials, "request": request}

@@ -66,4 +66,5 @@ def test_a_revoked_token_fails_the_action_and_flags_the_credential(client, sandb
     assert action.status == ActionStatus.FAILED and action.error
     assert Credential.objects.get(pk=sandbox_lab.profile.credential_id).status == CredentialStatus.NEEDS_RECONNECT
     text = page_text(client.get(reverse("comments", args=[sandbox_lab.profile.pk])))
-    assert "Hide failed" in text and "Meta refused:" in text
+    assert "Hide failed" in text
+    assert "The account&#x27;s connection needs to be renewed" in text and action.error not in text

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Q
 
 from collector.models import Profile
@@ -23,6 +24,13 @@ def _conversation(change: Change, profile: Profile) -> Conversation:
     return conversation
 
 
+def _learn_username(profile: Profile, participant: str) -> None:
+    """Webhooks name the person by id only: ask the Conversations API for this one thread."""
+    from webhooks.tasks import enqueue, sync_conversations
+
+    transaction.on_commit(lambda: enqueue(sync_conversations, profile.pk, participant))
+
+
 def handle_message(change: Change, profile: Profile, batch: Batch) -> None:
     message: dict[str, Any] = change.value.get("message") or {}
     mid = str(message.get("mid") or "")
@@ -30,6 +38,8 @@ def handle_message(change: Change, profile: Profile, batch: Batch) -> None:
         batch.ignore("message without mid")
         return
     conversation = _conversation(change, profile)
+    if not conversation.participant_username:
+        _learn_username(profile, conversation.participant_id)
     if message.get("is_deleted"):
         Message.objects.filter(conversation=conversation, mid=mid).update(is_deleted=True)
         return

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from collector.models import Profile
 
-
 # A failed delivery is retried by the sweep until it has failed this often; then it waits in the
 # admin (counted on its index page) for someone to look and retry it.
 SWEEP_ATTEMPTS = 5
@@ -43,7 +42,8 @@ class WebhookEventQuerySet(models.QuerySet["WebhookEvent"]):
     def due_for_sweep(self, received_before: datetime, not_swept_since: datetime) -> WebhookEventQuerySet:
         """Stored but never processed (the broker may have been down), or failed fewer than
         SWEEP_ATTEMPTS times (a deadlock, a database restart), and not requeued lately."""
-        pending = models.Q(status=EventStatus.RECEIVED) | models.Q(status=EventStatus.FAILED, attempts__lt=SWEEP_ATTEMPTS)
+        failed = models.Q(status=EventStatus.FAILED, attempts__lt=SWEEP_ATTEMPTS)
+        pending = models.Q(status=EventStatus.RECEIVED) | failed
         return self.filter(pending, received_at__lt=received_before).filter(
             models.Q(swept_at__isnull=True) | models.Q(swept_at__lt=not_swept_since)
         )

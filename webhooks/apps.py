@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class WebhooksConfig(AppConfig):
     name = "webhooks"
     verbose_name = _("Webhooks")
+
+    def ready(self) -> None:
+        from webhooks import receivers  # noqa: F401 - connects the receivers

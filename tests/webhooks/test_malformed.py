@@ -49,7 +49,9 @@ def test_a_comment_whose_delivery_is_odd_but_readable_reaches_the_comments(
     live_server: Any, sandbox: Any, profile: Profile, how: str
 ) -> None:
     target = live_server.url + "/webhooks/meta/"
-    answer = sandbox.send_webhook(target=target, event="comments", account="ifma.saoluis", text="bom dia", malformed=how)
+    answer = sandbox.send_webhook(
+        target=target, event="comments", account="ifma.saoluis", text="bom dia", malformed=how
+    )
 
     assert process_stored() == [EventStatus.PROCESSED]
     comment = Comment.objects.get(meta_id=answer["ids"][0])

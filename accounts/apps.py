@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from accounts import receivers  # noqa: F401 - connects the allauth signal receivers
+        from accounts import receivers, throttling  # noqa: F401 - connects the signal receivers

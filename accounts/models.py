@@ -4,7 +4,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -284,19 +284,26 @@ class Invite(models.Model):
     def is_open(self) -> bool:
         return self.accepted_at is None and self.expires_at > timezone.now()
 
-    def accept(self, user: object) -> Membership:
-        """Join (never demote: an existing member keeps the higher of the two roles)."""
-        membership, created = Membership.objects.get_or_create(
-            organization=self.organization, user=user, defaults={"role": self.role}
-        )
-        order = [Role.VIEWER, Role.ANALYST, Role.ADMIN, Role.OWNER]
-        if not created and order.index(Role(self.role)) > order.index(Role(membership.role)):
-            membership.role = self.role
-            membership.save(update_fields=["role"])
-        self.accepted_by = user  # type: ignore[assignment]
-        self.accepted_at = timezone.now()
-        self.save(update_fields=["accepted_by", "accepted_at"])
-        return membership
+    def accept(self, user: object) -> Membership | None:
+        """Join (never demote: an existing member keeps the higher of the two roles).
+
+        Single use, whoever races for it: the invite is claimed by one conditional UPDATE, which
+        one transaction wins; the others find it taken and get None, with no membership made.
+        """
+        with transaction.atomic():
+            now = timezone.now()
+            claimed = Invite.objects.open().filter(pk=self.pk).update(accepted_by=user, accepted_at=now)
+            if not claimed:
+                return None
+            self.accepted_by, self.accepted_at = user, now  # type: ignore[assignment]
+            membership, created = Membership.objects.get_or_create(
+                organization=self.organization, user=user, defaults={"role": self.role}
+            )
+            order = [Role.VIEWER, Role.ANALYST, Role.ADMIN, Role.OWNER]
+            if not created and order.index(Role(self.role)) > order.index(Role(membership.role)):
+                membership.role = self.role
+                membership.save(update_fields=["role"])
+            return membership
 
 
 class DeletionStatus(models.TextChoices):
@@ -309,6 +316,8 @@ class DataDeletionRequest(models.Model):
 
     confirmation_code = models.CharField(max_length=32, unique=True, default=_confirmation_code, editable=False)
     meta_user_id = models.CharField(max_length=64, db_index=True)
+    # The signed_request's `issued_at`: Meta's request is this pair, so a replay finds its first answer.
+    issued_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=DeletionStatus.choices, default=DeletionStatus.PENDING)
     credentials_deleted = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -318,6 +327,9 @@ class DataDeletionRequest(models.Model):
         verbose_name = _("data deletion request")
         verbose_name_plural = _("data deletion requests")
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["meta_user_id", "issued_at"], name="one_deletion_per_signed_request")
+        ]
 
     def __str__(self) -> str:
         return self.confirmation_code

@@ -29,7 +29,7 @@ from accounts.models import (
     Organization,
     Role,
 )
-from accounts.signals import ConnectedAsset, assets_connected
+from accounts.signals import ConnectedAsset, assets_connected, profiles_deleting
 from meta import oauth
 from meta.client import GraphClient
 from meta.conf import FACEBOOK_GRAPH, INSTAGRAM_GRAPH, MetaConfig
@@ -387,9 +387,14 @@ def begin_disconnect(credential: Credential, *, delete_data: bool) -> list[int]:
 
 
 def _delete_profiles(profiles: Any) -> None:
-    """Profiles cascade to everything collected from them. Locking them first makes a collection
-    task that is inserting rows for them finish before the cascade looks (or wait, then fail)."""
-    ids = list(profiles.select_for_update().values_list("pk", flat=True))
+    """Profiles cascade to everything collected from them; what is kept outside the cascade (raw
+    webhook deliveries) is forgotten by the rooms that hold it (`profiles_deleting`). Locking them
+    first makes a collection task that is inserting rows for them finish before the cascade looks
+    (or wait, then fail)."""
+    rows = list(profiles.select_for_update().values_list("pk", "meta_id"))
+    ids = [pk for pk, _ in rows]
+    meta_ids = sorted({meta_id for _, meta_id in rows if meta_id})
+    profiles_deleting.send(sender=profiles.model, profile_ids=ids, meta_ids=meta_ids)
     profiles.model.objects.filter(pk__in=ids).delete()
 
 

@@ -22,3 +22,9 @@ class ConnectedAsset:
 
 # Sent after a login stored its credentials: kwargs `organization` and `assets` (list[ConnectedAsset]).
 assets_connected = Signal()
+
+# Sent inside the transaction that deletes profiles (Meta's data-deletion callback, a disconnect
+# that deletes the data), before they go: kwargs `profile_ids` (list[int]) and `meta_ids` (their
+# Instagram account or Page ids). Rooms holding personal data about them outside the cascade
+# (webhooks' raw deliveries) forget it.
+profiles_deleting = Signal()

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -27,9 +29,10 @@ from accounts.models import (
     Organization,
     Role,
 )
-from meta.signing import parse_signed_request
+from meta.signing import issued_within, parse_signed_request
 
 INVITE_LIFETIME = timedelta(days=7)
+META_ID = re.compile(r"[0-9]{1,64}")
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
@@ -193,20 +196,30 @@ def change_role(request: HttpRequest, organization_id: int, membership_id: int) 
 def invite(request: HttpRequest, code: str) -> HttpResponse:
     invitation = get_object_or_404(Invite.objects.select_related("organization"), code=code)
     if request.method == "POST" and request.user.is_authenticated and invitation.is_open:
-        invitation.accept(request.user)
-        messages.success(request, _("You joined %(organization)s.") % {"organization": invitation.organization})
-        return redirect("accounts:organization", organization_id=invitation.organization_id)
+        if invitation.accept(request.user) is not None:
+            messages.success(request, _("You joined %(organization)s.") % {"organization": invitation.organization})
+            return redirect("accounts:organization", organization_id=invitation.organization_id)
+        invitation.refresh_from_db()  # someone else took it a moment ago: the page says it was used
     return render(request, "accounts/invite.html", {"invite": invitation})
 
 
 # -- Meta's callbacks -----------------------------------------------------------------------------
+# Meta calls these as the person removes the app; an older signed_request is a replay.
+SIGNED_REQUEST_MAX_AGE = timedelta(hours=24)
+
+
 def _signed_payload(request: HttpRequest) -> dict[str, Any] | None:
-    """Meta signs with the Meta app secret (Facebook Login) or the Instagram app secret (Instagram Login)."""
+    """Meta signs with the Meta app secret (Facebook Login) or the Instagram app secret (Instagram Login).
+
+    None unless it is genuine, recent, and names a user by the numeric id Meta uses."""
     secrets = [settings.META_APP_SECRET, settings.INSTAGRAM_APP_SECRET]
     payload = parse_signed_request(request.POST.get("signed_request", ""), secrets)
-    if payload is None or not payload.get("user_id"):
+    if payload is None or not issued_within(payload, SIGNED_REQUEST_MAX_AGE.total_seconds(), time.time()):
         return None
-    return payload
+    user_id = payload.get("user_id")
+    if isinstance(user_id, bool) or not isinstance(user_id, str | int) or not META_ID.fullmatch(str(user_id)):
+        return None
+    return {**payload, "user_id": str(user_id)}
 
 
 @csrf_exempt  # Meta posts here; the signed_request is the proof of origin
@@ -215,7 +228,7 @@ def meta_deauthorize(request: HttpRequest) -> HttpResponse:
     payload = _signed_payload(request)
     if payload is None:
         return HttpResponseBadRequest("invalid signed_request")
-    revoked = services.deauthorize(str(payload["user_id"]))
+    revoked = services.deauthorize(payload["user_id"])
     return JsonResponse({"revoked": revoked})
 
 
@@ -225,8 +238,12 @@ def meta_data_deletion(request: HttpRequest) -> HttpResponse:
     payload = _signed_payload(request)
     if payload is None:
         return HttpResponseBadRequest("invalid signed_request")
-    deletion = DataDeletionRequest.objects.create(meta_user_id=str(payload["user_id"]))
-    transaction.on_commit(lambda: tasks.delete_meta_user_data.delay(deletion.pk))
+    # The same request again (Meta retrying, or someone replaying it) gets the first answer.
+    deletion, created = DataDeletionRequest.objects.get_or_create(
+        meta_user_id=payload["user_id"], issued_at=datetime.fromtimestamp(payload["issued_at"], UTC)
+    )
+    if created:
+        transaction.on_commit(lambda: tasks.delete_meta_user_data.delay(deletion.pk))
     status_path = reverse("accounts:data_deletion_status", args=[deletion.confirmation_code])
     return JsonResponse(
         {"url": settings.SITE_URL.rstrip("/") + status_path, "confirmation_code": deletion.confirmation_code}

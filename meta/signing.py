@@ -35,9 +35,10 @@ def parse_signed_request(signed_request: str, secrets: Iterable[str]) -> dict[st
         signature_segment, payload_segment = signed_request.split(".", 1)
         signature = _b64url_decode(signature_segment)
         payload = json.loads(_b64url_decode(payload_segment))
-    except (ValueError, json.JSONDecodeError):
+    except (ValueError, RecursionError):  # bad base64, bad JSON (or too deep), not UTF-8
         return None
-    if not isinstance(payload, dict) or payload.get("algorithm", "").upper() != "HMAC-SHA256":
+    algorithm = payload.get("algorithm") if isinstance(payload, dict) else None
+    if not isinstance(algorithm, str) or algorithm.upper() != "HMAC-SHA256":
         return None
     for secret in secrets:
         if not secret:
@@ -46,6 +47,15 @@ def parse_signed_request(signed_request: str, secrets: Iterable[str]) -> dict[st
         if hmac.compare_digest(expected, signature):
             return payload
     return None
+
+
+def issued_within(payload: dict[str, Any], max_age: float, now: float, skew: float = 300.0) -> bool:
+    """Whether Meta issued the signed_request at most `max_age` seconds ago (`issued_at`, Unix seconds),
+    allowing `skew` seconds of clock difference the other way. A replay of an old one is refused."""
+    issued_at = payload.get("issued_at")
+    if isinstance(issued_at, bool) or not isinstance(issued_at, int):
+        return False
+    return -skew <= now - issued_at <= max_age
 
 
 def make_signed_request(payload: dict[str, Any], secret: str) -> str:

@@ -18,6 +18,7 @@ from rest_framework_simplejwt.views import TokenObtainPairView
 from rest_framework_simplejwt.views import TokenRefreshView as BaseTokenRefreshView
 
 from accounts.models import Organization
+from accounts.throttling import LoginThrottle
 from publishing.authentication import ClientJWTAuthentication
 from publishing.models import Channel, Story
 from publishing.pagination import StoryPagination
@@ -117,6 +118,8 @@ class MissingDealerView(ContractAPIView):
 @extend_schema(tags=["Autenticação"], responses={200: TokenObtainPairSerializer, 400: ERROR_400, 401: DetailSerializer})
 class TokenObtainView(TokenObtainPairView):
     """Username and password → an access and a refresh token (simplejwt)."""
+
+    throttle_classes = [LoginThrottle]
 
 
 @extend_schema(tags=["Autenticação"], responses={200: TokenRefreshSerializer, 400: ERROR_400, 401: DetailSerializer})

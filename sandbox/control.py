@@ -6,7 +6,7 @@ import html
 import json
 from typing import Any
 
-from . import PAGE_ID, PAGE_NAME, data, oauth, publishing, webhooks
+from . import PAGE_ID, PAGE_NAME, callbacks, data, oauth, publishing, webhooks
 from .state import State
 from .web import Request, Response, html_response, json_response
 
@@ -22,6 +22,8 @@ def handle(state: State, req: Request) -> Response:
     try:
         if key == ("POST", "/webhooks/send"):  # sends outside the lock
             return json_response(webhooks.send(state, body))
+        if key == ("POST", "/callbacks/send"):  # posts outside the lock, like the webhook sender
+            return json_response(callbacks.send(state, body))
         if key == ("POST", "/webhooks/verify"):
             return json_response(webhooks.verify(body))
         with state.lock:

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import random
+import re
 import sys
 import time
 import urllib.error
@@ -196,7 +197,29 @@ def build(state: State, spec: dict[str, Any]) -> tuple[bytes, list[str]]:
             entries.append(entry)
             ids.append(obj_id)
     payload = {"object": "page" if event == "feed" else "instagram", "entry": entries}
-    return json.dumps(payload, separators=(",", ":")).encode(), ids
+    body = json.dumps(payload, separators=(",", ":")).encode()
+    return (malform(body, spec["malformed"]) if spec.get("malformed") else body), ids
+
+
+# Bodies a fuzzer (or a broken proxy) makes of a real delivery; signed like any other. The two
+# text escapes are real: Instagram comments and DMs carry whatever the person typed.
+MALFORMED: dict[str, Any] = {
+    "deep": lambda body: b'{"object":"instagram","entry":' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+    "huge_int": lambda body: re.sub(rb'"time":\d+', b'"time":' + b"9" * 5000, body, count=1),
+    "nan": lambda body: re.sub(rb'"time":\d+', b'"time":NaN', body, count=1),
+    "infinity": lambda body: re.sub(rb'"time":\d+', b'"time":Infinity', body, count=1),
+    "time_1e308": lambda body: re.sub(rb'"time":\d+', b'"time":1e308', body, count=1),
+    "nul_text": lambda body: body.replace(b'"text":"', b'"text":"\\u0000', 1),
+    "lone_surrogate": lambda body: body.replace(b'"text":"', b'"text":"\\ud800', 1),
+    "nul_byte": lambda body: body[:-1] + b"\x00}",
+    "not_utf8": lambda body: body.replace(b'"text":"', b'"text":"\xff\xfe', 1),
+}
+
+
+def malform(body: bytes, how: str) -> bytes:
+    if how not in MALFORMED:
+        raise ValueError(f"malformed must be one of {', '.join(MALFORMED)}")
+    return MALFORMED[how](body)
 
 
 def _open(req: urllib.request.Request | str, timeout: float) -> Any:
@@ -238,7 +261,7 @@ def send(state: State, spec: dict[str, Any]) -> dict[str, Any]:
         "sent": len(statuses),
         "ids": ids,
         "signature": sign(body, secret),
-        "body": body.decode(),
+        "body": body.decode("utf-8", errors="backslashreplace"),
     }
 
 

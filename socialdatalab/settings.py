@@ -283,6 +283,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
 }
+# Password guessing on /admin/login/ and /api/token/: the policy is in accounts/throttling.py.
+LOGIN_THROTTLE_WINDOW = env.int("LOGIN_THROTTLE_WINDOW", default=15 * 60)  # seconds
+LOGIN_THROTTLE_IP_FAILURES = env.int("LOGIN_THROTTLE_IP_FAILURES", default=20)
+LOGIN_THROTTLE_PAIR_FAILURES = env.int("LOGIN_THROTTLE_PAIR_FAILURES", default=5)
+LOGIN_THROTTLE_ACCOUNT_FAILURES = env.int("LOGIN_THROTTLE_ACCOUNT_FAILURES", default=10)
+LOGIN_THROTTLE_LIMITED_PAIR_FAILURES = env.int("LOGIN_THROTTLE_LIMITED_PAIR_FAILURES", default=2)
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=30)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", default=7)),

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from accounts.throttling import throttled
 from publishing.views import TokenObtainView, TokenRefreshView
 from socialdatalab import views
 
@@ -13,6 +14,7 @@ urlpatterns = [
     # First: Meta's deliveries are most of the requests, and resolving walks this list in order.
     path("", include("webhooks.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/login/", throttled(admin.site.login)),  # before admin's own: password guessing is refused
     path("admin/", admin.site.urls),
     path("auth/", include("allauth.urls")),
     path("", include("accounts.urls")),

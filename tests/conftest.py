@@ -59,6 +59,9 @@ class Sandbox:
     def send_webhook(self, target: str, event: str, **options: Any) -> dict[str, Any]:
         return self._call("POST", "webhooks/send", json={"target": target, "event": event, **options})
 
+    def send_callback(self, target: str, kind: str, **options: Any) -> dict[str, Any]:
+        return self._call("POST", "callbacks/send", json={"target": target, "kind": kind, **options})
+
     def published(self) -> Any:
         return self._call("GET", "published")
 

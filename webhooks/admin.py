@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from webhooks.dispatch import HANDLERS
 from webhooks.models import Conversation, EventStatus, Message, WebhookEvent
-from webhooks.tasks import enqueue, process_event
+from webhooks.tasks import PUBLISH_CHUNK, enqueue, process_events
 
 
 class FieldFilter(admin.SimpleListFilter):
@@ -69,17 +69,28 @@ class WebhookEventAdmin(admin.ModelAdmin):
             text = event.body
         return format_html("<pre>{}</pre>", text)
 
-    @admin.action(description=_("Replay: process the selected deliveries again"))
+    @admin.action(description=_("Retry: process the selected deliveries again"))
     def replay(self, request: HttpRequest, queryset: QuerySet[WebhookEvent]) -> None:
-        ids = list(queryset.exclude(status=EventStatus.REJECTED).values_list("pk", flat=True))
-        WebhookEvent.objects.filter(pk__in=ids).update(status=EventStatus.RECEIVED, error="", swept_at=None)
-        queued = sum(enqueue(process_event, event_id) for event_id in ids)
-        self.message_user(
-            request,
-            ngettext("%(count)d delivery queued again.", "%(count)d deliveries queued again.", queued)
-            % {"count": queued},
-            messages.SUCCESS if queued == len(ids) else messages.WARNING,
+        """Any number at once ("select all" included): one task per PUBLISH_CHUNK deliveries. What the
+        broker does not take stays `received`, and the sweep queues it."""
+        ids = list(queryset.exclude(status=EventStatus.REJECTED).order_by("pk").values_list("pk", flat=True))
+        queued = 0
+        for start in range(0, len(ids), PUBLISH_CHUNK):
+            chunk = ids[start : start + PUBLISH_CHUNK]
+            WebhookEvent.objects.filter(pk__in=chunk).update(
+                status=EventStatus.RECEIVED, error="", swept_at=None, attempts=0
+            )
+            queued += len(chunk) if enqueue(process_events, chunk) else 0
+        if queued == len(ids):
+            text = ngettext("%(count)d delivery queued again.", "%(count)d deliveries queued again.", queued)
+            self.message_user(request, text % {"count": queued}, messages.SUCCESS)
+            return
+        text = ngettext(
+            "%(count)d delivery will be processed again; the broker is unavailable, so the sweep will queue it.",
+            "%(count)d deliveries will be processed again; the broker is unavailable, so the sweep will queue them.",
+            len(ids),
         )
+        self.message_user(request, text % {"count": len(ids)}, messages.WARNING)
 
 
 class MessageInline(admin.TabularInline):

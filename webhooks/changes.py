@@ -6,10 +6,14 @@ Instagram Login shape) or `messaging[]`. Every one of them becomes a `Change`.
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+REPLACEMENT = "\ufffd"
 
 # A messaging item carries exactly one of these keys; it names the subscription field.
 MESSAGING_FIELDS = {
@@ -25,11 +29,12 @@ def meta_time(value: Any, default: datetime | None = None) -> datetime:
     """Meta sends Unix seconds, or milliseconds in some messaging payloads."""
     try:
         number = float(value)
-    except (TypeError, ValueError):
+        if number > 1e11:
+            number /= 1000
+        return datetime.fromtimestamp(number, UTC)
+    # NaN, Infinity and 1e308 are numbers to float() but no moment in time.
+    except (TypeError, ValueError, OverflowError, OSError):
         return default or datetime.now(UTC)
-    if number > 1e11:
-        number /= 1000
-    return datetime.fromtimestamp(number, UTC)
 
 
 @dataclass(frozen=True)
@@ -46,18 +51,18 @@ def messaging_field(item: dict[str, Any]) -> str:
 
 
 def split(payload: dict[str, Any]) -> Iterator[Change]:
-    obj = str(payload.get("object") or "")
-    for entry in payload.get("entry") or []:
+    obj = _name(payload.get("object"))
+    for entry in _as_list(payload.get("entry")):
         if not isinstance(entry, dict):
             continue
-        entry_id = str(entry.get("id") or "")
+        entry_id = _name(entry.get("id"))
         when = meta_time(entry.get("time"))
         if "field" in entry:
-            yield Change(obj, entry_id, when, str(entry["field"]), _as_dict(entry.get("value")))
-        for change in entry.get("changes") or []:
+            yield Change(obj, entry_id, when, _name(entry["field"]), _as_dict(entry.get("value")))
+        for change in _as_list(entry.get("changes")):
             if isinstance(change, dict):
-                yield Change(obj, entry_id, when, str(change.get("field") or ""), _as_dict(change.get("value")))
-        for item in entry.get("messaging") or []:
+                yield Change(obj, entry_id, when, _name(change.get("field")), _as_dict(change.get("value")))
+        for item in _as_list(entry.get("messaging")):
             if isinstance(item, dict):
                 yield Change(obj, entry_id, meta_time(item.get("timestamp"), when), messaging_field(item), item)
 
@@ -69,8 +74,94 @@ def field_names(payload: Any) -> set[str]:
     return {change.field for change in split(payload)}
 
 
+def _name(value: Any) -> str:
+    """An object, id or field name as text; anything else (a list, a huge number) names nothing."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**64:
+        return str(value)
+    return ""
+
+
 def _as_dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+# -- what a delivery's bytes become, whatever they hold --------------------------------------------
+@dataclass(frozen=True)
+class Delivery:
+    """What the request path learns from a body: never an exception, so the raw insert always runs."""
+
+    payload: dict[str, Any] | None
+    object: str
+    fields: set[str]
+    text: str
+    exact: bytes | None  # the bytes themselves, when `text` cannot hold them
+
+
+def read_delivery(body: bytes) -> Delivery:
+    text, exact = body_text(body)
+    try:
+        payload = json.loads(text) if exact is None else None
+    except (ValueError, RecursionError):  # 100,000 levels deep, or an integer over 4,300 digits
+        payload = None
+    if not isinstance(payload, dict):
+        return Delivery(None, "", set(), text, exact)
+    names = {clean_text(name) for name in field_names(payload)}
+    return Delivery(payload, clean_text(_name(payload.get("object"))), names, text, exact)
+
+
+def body_text(body: bytes) -> tuple[str, bytes | None]:
+    """The body as text PostgreSQL can store, and the exact bytes when that text is not them."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body.decode("utf-8", errors="replace").replace("\x00", REPLACEMENT), body
+    if "\x00" in text:
+        return text.replace("\x00", REPLACEMENT), body
+    return text, None
+
+
+def clean_text(text: str) -> str:
+    """PostgreSQL refuses NUL in text and JSONB, and no UTF-8 holds a lone surrogate: both become U+FFFD."""
+    if text.isascii() and "\x00" not in text:
+        return text
+    text = text.replace("\x00", REPLACEMENT)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # JSON's "\ud83d\ude00" arrives already paired; what is left alone cannot be paired.
+        text = text.encode("utf-16", errors="surrogatepass").decode("utf-16", errors="replace")
+    return text
+
+
+def storable(payload: Any) -> Any:
+    """The payload with every string cleaned and NaN/Infinity as null, so handlers store what Meta said.
+
+    Iterative: json.loads accepts nesting nearly as deep as the interpreter's recursion limit.
+    """
+    root = [payload]
+    stack: list[tuple[Any, Any]] = [(root, 0)]
+    while stack:
+        container, key = stack.pop()
+        value = container[key]
+        if isinstance(value, str):
+            container[key] = clean_text(value)
+        elif isinstance(value, float) and not math.isfinite(value):
+            container[key] = None
+        elif isinstance(value, list):
+            stack.extend((value, index) for index in range(len(value)))
+        elif isinstance(value, dict):
+            if any(clean_text(name) != name for name in value):
+                items = list(value.items())
+                value.clear()
+                value.update((clean_text(name), item) for name, item in items)
+            stack.extend((value, name) for name in value)
+    return root[0]
 
 
 @dataclass

@@ -10,6 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from collector.models import Profile
 
+# A failed delivery is retried by the sweep until it has failed this often; then it waits in the
+# admin (counted on its index page) for someone to look and retry it.
+SWEEP_ATTEMPTS = 5
+
 
 class EventStatus(models.TextChoices):
     RECEIVED = "received", _("Received, not processed yet")
@@ -20,7 +24,7 @@ class EventStatus(models.TextChoices):
 
 
 class WebhookEventQuerySet(models.QuerySet["WebhookEvent"]):
-    def store(self, *, object: str, fields: str, body: str, status: str) -> int:
+    def store(self, *, object: str, fields: str, body: str, status: str, body_bytes: bytes | None = None) -> int:
         """Insert one delivery as it arrived and return its id.
 
         The request path of every webhook: one INSERT written by hand, because building it
@@ -29,15 +33,18 @@ class WebhookEventQuerySet(models.QuerySet["WebhookEvent"]):
         with connection.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO webhooks_webhookevent"
-                " (received_at, object, fields, body, status, attempts, report, error)"
-                " VALUES (%s, %s, %s, %s, %s, 0, '{}', '') RETURNING id",
-                [timezone.now(), object, fields, body, status],
+                " (received_at, object, fields, body, body_bytes, status, attempts, report, error)"
+                " VALUES (%s, %s, %s, %s, %s, %s, 0, '{}', '') RETURNING id",
+                [timezone.now(), object, fields, body, body_bytes, status],
             )
             return cursor.fetchone()[0]
 
     def due_for_sweep(self, received_before: datetime, not_swept_since: datetime) -> WebhookEventQuerySet:
-        """Stored but never processed (the broker may have been down), and not requeued lately."""
-        return self.filter(status=EventStatus.RECEIVED, received_at__lt=received_before).filter(
+        """Stored but never processed (the broker may have been down), or failed fewer than
+        SWEEP_ATTEMPTS times (a deadlock, a database restart), and not requeued lately."""
+        failed = models.Q(status=EventStatus.FAILED, attempts__lt=SWEEP_ATTEMPTS)
+        pending = models.Q(status=EventStatus.RECEIVED) | failed
+        return self.filter(pending, received_at__lt=received_before).filter(
             models.Q(swept_at__isnull=True) | models.Q(swept_at__lt=not_swept_since)
         )
 
@@ -50,6 +57,8 @@ class WebhookEvent(models.Model):
     # Comma-framed (",comments,mentions,") so the admin can filter by one field with a LIKE.
     fields = models.CharField(_("fields"), max_length=500, blank=True)
     body = models.TextField(_("body"))
+    # The exact bytes, kept only when `body` cannot hold them (not UTF-8, or a NUL byte).
+    body_bytes = models.BinaryField(_("exact bytes"), null=True, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=16, choices=EventStatus.choices, default=EventStatus.RECEIVED)
     profile = models.ForeignKey(
         Profile, null=True, blank=True, on_delete=models.SET_NULL, related_name="webhook_events"

@@ -24,7 +24,7 @@ from accounts.services import handle_token_error
 from collector.models import Comment, CommentSource, Mention, Platform, Profile
 from meta.errors import MetaError, PermissionMissing, RateLimited, TokenInvalid, TransientError
 from webhooks import inbox
-from webhooks.changes import Lookups
+from webhooks.changes import Lookups, clean_text, storable
 from webhooks.dispatch import dispatch
 from webhooks.models import EventStatus, WebhookEvent
 
@@ -117,7 +117,8 @@ def _handle(events: list[WebhookEvent]) -> dict[int, str]:
     touched: set[int] = set()
     outcomes: dict[tuple[str, int | None, str], list[int]] = defaultdict(list)
     for event in events:
-        batch, profile = dispatch(event.payload(), lookups)
+        # Cleaned first: a NUL or a lone surrogate in one comment must not fail the whole delivery.
+        batch, profile = dispatch(storable(event.payload()), lookups)
         for mention_id in batch.mentions_to_fetch:
             transaction.on_commit(lambda mention_id=mention_id: enqueue(fetch_mention, mention_id))
         for profile_id in batch.needs_sync:
@@ -172,7 +173,9 @@ def process_event(event_id: int) -> str:
     except Exception as exc:
         logger.exception("webhook event %s failed", event_id)
         WebhookEvent.objects.filter(pk=event_id).update(
-            status=EventStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], attempts=F("attempts") + 1
+            status=EventStatus.FAILED,
+            error=clean_text(f"{type(exc).__name__}: {exc}"[:2000]),
+            attempts=F("attempts") + 1,
         )
         return "failed"
     return statuses.get(event_id, "skipped")

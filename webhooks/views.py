@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 import logging
 from datetime import UTC, datetime, timedelta
 
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from collector.models import Comment, Profile
 from meta.signing import verify_signature
-from webhooks.changes import field_names
+from webhooks.changes import read_delivery
 from webhooks.models import EventStatus, WebhookEvent
 from webhooks.tasks import publisher
 
@@ -63,16 +62,15 @@ def receive(request: HttpRequest) -> HttpResponse:
     secrets = (settings.META_APP_SECRET, settings.INSTAGRAM_APP_SECRET)
     if not verify_signature(body, request.headers.get("X-Hub-Signature-256"), secrets):
         return HttpResponse(status=403)
-    try:
-        payload = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        payload = None
-    valid = isinstance(payload, dict)
+    # Whatever the signed bytes hold (100,000 levels of nesting, NaN, a NUL byte), they are stored.
+    delivery = read_delivery(body)
+    valid = delivery.payload is not None
     try:
         event_id = WebhookEvent.objects.store(
-            object=str(payload.get("object") or "")[:32] if valid else "",
-            fields=WebhookEvent.frame_fields(field_names(payload))[:500],
-            body=body.decode("utf-8", errors="replace"),
+            object=delivery.object[:32],
+            fields=WebhookEvent.frame_fields(delivery.fields)[:500],
+            body=delivery.text,
+            body_bytes=delivery.exact,
             status=EventStatus.RECEIVED if valid else EventStatus.REJECTED,
         )
     except DatabaseError:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import timedelta
+from itertools import pairwise
 from typing import Any
 
 from django.test import Client
@@ -75,7 +76,7 @@ def test_it_shows_comments_growth_and_account_insights_within_a_minute_of_connec
     assert [point["estimated"] for point in series] == [True] * 29 + [False]  # only today's is read
     profile.refresh_from_db()
     assert series[-1]["followers"] == profile.followers_count
-    assert all(a["followers"] <= b["followers"] for a, b in zip(series, series[1:], strict=False))
+    assert all(a["followers"] <= b["followers"] for a, b in pairwise(series))
     assert series[0]["followers"] < profile.followers_count  # Meta counted new followers each day
     assert "estimated" in page
 

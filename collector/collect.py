@@ -27,7 +27,7 @@ from collector.models import (
 )
 from meta import instagram, metrics
 from meta.client import GraphClient
-from meta.errors import MetaError
+from meta.errors import MetaError, PermissionMissing, RateLimited, TokenInvalid, TransientError
 
 # Age-decay insight refresh (issue 4): (bucket, youngest age, oldest age, refresh every).
 BUCKETS: list[tuple[str, timedelta, timedelta | None, timedelta]] = [
@@ -394,24 +394,32 @@ def account_history(job: Job) -> None:
     followers = _followers_worked_back(profile.followers_count, gained, dates)
     windows = {day: (_midnight(day) - timedelta(days=1), _midnight(day)) for day in missing}
     totals = instagram.daily_account_totals(job.client, profile.meta_id, list(windows.values()))
-    rows = []
-    for day, window in windows.items():
-        body = totals.get(window)
-        values = _account_values(body) if isinstance(body, dict) else {"raw": {"error": str(body or "unfinished")}}
-        previous = day - timedelta(days=1)
-        values["follows"] = gained.get(previous)
-        values["raw"]["new_followers"] = gained.get(previous)
-        rows.append(
-            ProfileSnapshot(
-                profile=profile,
-                date=day,
-                followers_count=followers.get(day),
-                followers_estimated=day in followers,
-                **values,
-            )
-        )
+    rows = [
+        _history_row(profile, day, totals[window], gained, followers)
+        for day, window in windows.items()
+        if window in totals  # one Meta did not finish stays without a row, as before connecting
+    ]
     ProfileSnapshot.objects.bulk_create(rows, ignore_conflicts=True)  # a nightly row written meanwhile wins
     job.upserted += len(rows)
+
+
+def _history_row(
+    profile: Profile,
+    day: date,
+    body: dict[str, Any] | MetaError,
+    gained: dict[date, int],
+    followers: dict[date, int],
+) -> ProfileSnapshot:
+    """The snapshot of a past `day`: the totals of the day before it, its worked-back followers."""
+    if isinstance(body, (RateLimited, TransientError, TokenInvalid, PermissionMissing)):
+        raise body  # run_job pauses, retries or asks for a reconnect; nothing half-done is kept
+    values = _account_values(body) if isinstance(body, dict) else {"raw": {"error": str(body)}}
+    previous = day - timedelta(days=1)
+    values["follows"] = gained.get(previous)
+    values["raw"]["new_followers"] = gained.get(previous)
+    return ProfileSnapshot(
+        profile=profile, date=day, followers_count=followers.get(day), followers_estimated=day in followers, **values
+    )
 
 
 def _day_of(end_time: str) -> date:

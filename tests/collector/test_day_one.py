@@ -130,3 +130,23 @@ def test_the_account_history_costs_one_call_a_day_and_keeps_the_nightly_rows(san
     yesterday = ProfileSnapshot.objects.get(profile=profile, date=today - timedelta(days=1))
     assert yesterday.followers_estimated and yesterday.reach and yesterday.views and yesterday.accounts_engaged
     assert yesterday.follows is not None
+
+
+def test_with_facebook_login_the_past_days_ride_in_one_batch_request(sandbox, workers, django_user_model) -> None:
+    workers(1)
+    user = django_user_model.objects.create_user(username="owner-facebook")
+    minted = sandbox.mint_token("facebook", "ifma.saoluis")
+    issued = IssuedToken(minted["access_token"], None, tuple(minted.get("scopes") or ()))
+    services.connect_facebook(services.organization_for(user), user, issued)
+
+    wait_for(_done(RunKind.HISTORY, 2), 60, "the account history of the Page and of its Instagram account")
+
+    instagram = Profile.objects.get(platform="instagram")
+    history = CollectionRun.objects.get(kind=RunKind.HISTORY, profile=instagram)
+    assert history.outcome == RunOutcome.OK, history.error
+    assert history.graph_calls == 3 + 1 + 1  # today's snapshot, follower_count, one batch of the past days
+    rows = ProfileSnapshot.objects.filter(profile=instagram)
+    assert rows.count() == HISTORY_DAYS and rows.filter(reach__isnull=True).count() == 0
+    assert rows.filter(followers_estimated=True).count() == HISTORY_DAYS - 1
+    page = Profile.objects.get(platform="facebook_page")
+    assert ProfileSnapshot.objects.filter(profile=page, date=timezone.now().date()).exists()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import redis
@@ -26,9 +26,9 @@ from collector.models import (
     Profile,
     ProfileSnapshot,
 )
-from meta import instagram
+from meta import instagram, metrics
 from meta.client import GraphClient
-from meta.errors import MetaError
+from meta.errors import MetaError, PermissionMissing, RateLimited, TokenInvalid, TransientError
 
 # Age-decay insight refresh (issue 4): (bucket, youngest age, oldest age, refresh every).
 BUCKETS: list[tuple[str, timedelta, timedelta | None, timedelta]] = [
@@ -41,6 +41,13 @@ DEEP_PER_RUN = 50
 CHUNK = 1000  # media transformed and loaded together: ten Graph pages
 COMMENT_MEDIA_PER_RUN = 20
 RECENT_COMMENTS = timedelta(days=14)
+# The backfill's first media page (the newest 100, more than the comments page lists) brings up
+# to this many top-level comments per media, with their replies; polling reads the rest.
+BACKFILL_COMMENTS = 25
+# Day one's account history: today's snapshot and the days before it that Meta's follower_count
+# still covers (the last 30 days, today excluded), so the growth chart and the account insights
+# of a 7- or 30-day period have numbers right after connecting.
+HISTORY_DAYS = metrics.ACCOUNT_NEW_FOLLOWERS_DAYS
 _redis: redis.Redis | None = None
 
 
@@ -134,8 +141,10 @@ def _backfill_key(profile: Profile, what: str) -> str:
 
 def backfill(job: Job) -> None:
     """Every media with its page-safe insights, resumable: after a pause it continues from the
-    last page loaded. Media Meta no longer lists are marked deleted at the end. (Stories are
-    their own task, queued after this one.)"""
+    last page loaded. Media Meta no longer lists are marked deleted at the end. The first
+    backfill also stores the newest comments of the newest media (source=backfill), so the
+    comments page lists threads at once. (Stories and the account history are their own tasks,
+    queued after this one.)"""
     profile = job.profile
     if profile.platform == Platform.FACEBOOK_PAGE:
         page_jobs.backfill(job)
@@ -143,14 +152,21 @@ def backfill(job: Job) -> None:
     refresh_profile(job)
     store = redis_client()
     after = store.get(_backfill_key(profile, "after"))
+    # Comments ride on the first page of a profile's first backfill only: a resumed one has
+    # loaded that page, and after a finished one polling keeps them current.
+    comments = 0
     if after is None or profile.backfill_finished_at is not None or profile.backfill_started_at is None:
+        comments = BACKFILL_COMMENTS if profile.backfill_finished_at is None else 0
         profile.backfill_started_at, profile.backfill_finished_at, profile.backfill_done = timezone.now(), None, 0
         store.delete(_backfill_key(profile, "seen"), _backfill_key(profile, "after"))
         after = None
     profile.backfill_total = profile.media_count
     save_profile(profile, ["backfill_started_at", "backfill_finished_at", "backfill_done", "backfill_total"])
 
+    threads: dict[str, list[dict[str, Any]]] = {}
+
     def on_chunk(page: dict[str, Any], ids: list[str], result: pipeline.LoadResult) -> None:
+        _load_threads(job, threads)
         pipe = store.pipeline()
         if ids:
             pipe.sadd(_backfill_key(profile, "seen"), *ids)
@@ -161,8 +177,10 @@ def backfill(job: Job) -> None:
         pipe.execute()
         Profile.objects.filter(pk=profile.pk).update(backfill_done=F("backfill_done") + result.seen)
 
-    pages = instagram.media_pages(job.client, profile.meta_id, after=after.decode() if after else None)
-    _walk(job, pages, on_chunk)
+    pages = instagram.media_pages(
+        job.client, profile.meta_id, after=after.decode() if after else None, first_page_comments=comments
+    )
+    _walk(job, _without_threads(pages, threads), on_chunk)
     _mark_deleted_outside(profile, store, _backfill_key(profile, "seen"))
     now = timezone.now()
     profile.refresh_from_db()
@@ -175,6 +193,29 @@ def backfill(job: Job) -> None:
         profile, ["backfill_finished_at", "backfill_done", "media_cursor", "insights_refreshed", "last_collected_at"]
     )
     store.delete(_backfill_key(profile, "seen"), _backfill_key(profile, "after"))
+
+
+def _without_threads(
+    pages: Iterable[dict[str, Any]], threads: dict[str, list[dict[str, Any]]]
+) -> Iterable[dict[str, Any]]:
+    """The pages with each media's expanded `comments` moved into `threads` (media id -> comments):
+    the media rows keep only the media's own fields."""
+    for page in pages:
+        for item in page.get("data") or []:
+            expanded = item.pop("comments", None)
+            if expanded and expanded.get("data"):
+                threads[str(item["id"])] = expanded["data"]
+        yield page
+
+
+def _load_threads(job: Job, threads: dict[str, list[dict[str, Any]]]) -> None:
+    """Store the comments a media page carried (their media are loaded by now), as the backfill's:
+    history that no webhook was due to deliver."""
+    if not threads:
+        return
+    for media in Media.objects.filter(profile=job.profile, meta_id__in=list(threads)):
+        job.upserted += load_comments(job.profile, media, threads.pop(media.meta_id), CommentSource.BACKFILL)
+    threads.clear()
 
 
 def _newest(profile: Profile) -> datetime | None:
@@ -278,6 +319,28 @@ def deep_insights(job: Job, limit: int = DEEP_PER_RUN) -> None:
     job.upserted += len(captures)
 
 
+def _account_values(body: dict[str, Any]) -> dict[str, Any]:
+    """Snapshot columns from Meta's total_value account insights (one window's totals)."""
+    values: dict[str, Any] = {}
+    for item in body.get("data") or []:
+        total = item.get("total_value") or {}
+        if item["name"] == metrics.ACCOUNT_FOLLOWS:
+            split = {
+                r["dimension_values"][0]: r["value"]
+                for b in total.get("breakdowns") or []
+                for r in b.get("results") or []
+            }
+            values["follows"], values["unfollows"] = split.get("FOLLOWER"), split.get("NON_FOLLOWER")
+        elif item["name"] in metrics.ACCOUNT_DAILY:
+            values[item["name"]] = total.get("value")
+    values["raw"] = {"data": body.get("data") or []}  # not `paging`: its URLs carry the token
+    return values
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
 def snapshot(job: Job) -> None:
     """Today's ProfileSnapshot (one row per profile and UTC date): the counters as read now and
     the account insights of the last complete UTC day. A closed day's totals do not move, so a
@@ -287,29 +350,98 @@ def snapshot(job: Job) -> None:
         page_jobs.snapshot(job)
         return
     refresh_profile(job)
-    now = timezone.now()
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    today = timezone.now().date()
     values: dict[str, Any] = {
         "followers_count": profile.followers_count,
         "follows_count": profile.follows_count,
         "media_count": profile.media_count,
+        "followers_estimated": False,
     }
     if profile.platform == Platform.INSTAGRAM:
-        body = instagram.account_insights(job.client, profile.meta_id, midnight - timedelta(days=1), midnight)
-        for item in body.get("data") or []:
-            total = item.get("total_value") or {}
-            if item["name"] == "follows_and_unfollows":
-                split = {
-                    r["dimension_values"][0]: r["value"]
-                    for b in total.get("breakdowns") or []
-                    for r in b.get("results") or []
-                }
-                values["follows"], values["unfollows"] = split.get("FOLLOWER"), split.get("NON_FOLLOWER")
-            elif item["name"] in ("reach", "views", "accounts_engaged", "total_interactions"):
-                values[item["name"]] = total.get("value")
-        values["raw"] = {"data": body.get("data") or []}  # not `paging`: its URLs carry the token
-    ProfileSnapshot.objects.update_or_create(profile=profile, date=now.date(), defaults=values)
+        midnight = _midnight(today)
+        values |= _account_values(
+            instagram.account_insights(job.client, profile.meta_id, midnight - timedelta(days=1), midnight)
+        )
+    ProfileSnapshot.objects.update_or_create(profile=profile, date=today, defaults=values)
     job.upserted += 1
+
+
+def account_history(job: Job) -> None:
+    """Day one's snapshots, queued after the first backfill: today's (snapshot()), then one row
+    for each of the HISTORY_DAYS - 1 dates before it that has none, as the nightly snapshot would
+    have written it: the account insights of the day before the row's date, and the followers at
+    the start of the row's date.
+
+    Those followers are worked back from Meta: today's followers_count minus the new followers of
+    every day from the row's date to yesterday (Meta's `follower_count`, period=day, the last 30
+    days only, today excluded). Two things Meta does not give stay out, and the rows say so
+    (followers_estimated): the unfollows of those days (follower_count counts only new followers)
+    and the followers gained so far today. Rows the nightly snapshot wrote are never replaced.
+    """
+    snapshot(job)
+    profile = job.profile
+    if profile.platform != Platform.INSTAGRAM:
+        return
+    today = timezone.now().date()
+    dates = [today - timedelta(days=back) for back in range(1, HISTORY_DAYS)]
+    held = set(ProfileSnapshot.objects.filter(profile=profile, date__in=dates).values_list("date", flat=True))
+    missing = [day for day in dates if day not in held]
+    if not missing:
+        return
+    series = instagram.new_followers(job.client, profile.meta_id, _midnight(dates[-1]), _midnight(today))
+    gained = {_day_of(point["end_time"]): point.get("value") or 0 for point in series}
+    followers = _followers_worked_back(profile.followers_count, gained, dates)
+    windows = {day: (_midnight(day) - timedelta(days=1), _midnight(day)) for day in missing}
+    totals = instagram.daily_account_totals(job.client, profile.meta_id, list(windows.values()))
+    rows = [
+        _history_row(profile, day, totals[window], gained, followers)
+        for day, window in windows.items()
+        if window in totals  # one Meta did not finish stays without a row, as before connecting
+    ]
+    ProfileSnapshot.objects.bulk_create(rows, ignore_conflicts=True)  # a nightly row written meanwhile wins
+    job.upserted += len(rows)
+
+
+def _history_row(
+    profile: Profile,
+    day: date,
+    body: dict[str, Any] | MetaError,
+    gained: dict[date, int],
+    followers: dict[date, int],
+) -> ProfileSnapshot:
+    """The snapshot of a past `day`: the totals of the day before it, its worked-back followers."""
+    if isinstance(body, (RateLimited, TransientError, TokenInvalid, PermissionMissing)):
+        raise body  # run_job pauses, retries or asks for a reconnect; nothing half-done is kept
+    values = _account_values(body) if isinstance(body, dict) else {"raw": {"error": str(body)}}
+    previous = day - timedelta(days=1)
+    values["follows"] = gained.get(previous)
+    values["raw"]["new_followers"] = gained.get(previous)
+    return ProfileSnapshot(
+        profile=profile, date=day, followers_count=followers.get(day), followers_estimated=day in followers, **values
+    )
+
+
+def _day_of(end_time: str) -> date:
+    """The day a period=day value counts: Meta stamps it with the day's end (08:00 or 07:00 UTC,
+    midnight in California), so the day is the one before."""
+    return (datetime.strptime(end_time, pipeline.GRAPH_TIME) - timedelta(days=1)).date()
+
+
+def _followers_worked_back(now: int | None, gained: dict[date, int], dates: list[date]) -> dict[date, int]:
+    """{date: followers at its start} for `dates` (newest first, from yesterday): today's count
+    minus the new followers of that date and every later one. Days after the newest Meta
+    reported are still current at Meta (its day ends in California) and count as none gained,
+    like today; a day missing before it ends the estimate, since every older date would be wrong."""
+    if now is None or not gained:
+        return {}
+    newest = max(gained)
+    followers, estimates = now, {}
+    for day in dates:
+        if day not in gained and day < newest:
+            break
+        followers = max(0, followers - gained.get(day, 0))
+        estimates[day] = followers
+    return estimates
 
 
 def poll_comments(job: Job, limit: int = COMMENT_MEDIA_PER_RUN) -> None:
@@ -328,7 +460,8 @@ def poll_comments(job: Job, limit: int = COMMENT_MEDIA_PER_RUN) -> None:
     webhooks.tasks.check_webhooks_arriving (every 30 minutes), from this very evidence: comments
     a poll stored that were made on Meta after the profile was connected and were older than the
     webhook grace (minutes) when first seen, so webhooks should have delivered them and did not;
-    the history a first poll loads never counts. Step 1 is what lets a poll find them within the
+    the history a first poll loads never counts, nor do the comments the first backfill stored
+    (source=backfill, not poll: history, whenever it was made). Step 1 is what lets a poll find them within the
     hour even when no sync touched their media.
     """
     profile = job.profile
@@ -357,7 +490,9 @@ def poll_comments(job: Job, limit: int = COMMENT_MEDIA_PER_RUN) -> None:
         Media.objects.filter(pk=media.pk).update(comments_polled_at=now)
 
 
-def load_comments(profile: Profile, media: Media, items: list[dict[str, Any]]) -> int:
+def load_comments(
+    profile: Profile, media: Media, items: list[dict[str, Any]], source: CommentSource = CommentSource.POLL
+) -> int:
     """Upsert comments and their replies (parents first, so replies can point at them)."""
     tops = [item for item in items if not item.get("parent_id")]
     replies = [
@@ -385,7 +520,7 @@ def load_comments(profile: Profile, media: Media, items: list[dict[str, Any]]) -
                 timestamp=datetime.strptime(c["timestamp"], pipeline.GRAPH_TIME),
                 like_count=c.get("like_count"),
                 hidden=bool(c.get("hidden")),
-                source=CommentSource.POLL,
+                source=source,
                 raw={k: v for k, v in c.items() if k != "replies"},
             )
             for c in batch

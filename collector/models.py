@@ -127,6 +127,11 @@ class ProfileSnapshot(models.Model):
     total_interactions = models.PositiveIntegerField(_("total interactions"), null=True, blank=True)
     follows = models.PositiveIntegerField(_("follows gained"), null=True, blank=True)
     unfollows = models.PositiveIntegerField(_("unfollows"), null=True, blank=True)
+    followers_estimated = models.BooleanField(
+        _("followers estimated"),
+        default=False,
+        help_text=_("A day before connecting: its followers are worked back from Meta's daily new followers."),
+    )
     raw = models.JSONField(default=dict, blank=True)
     captured_at = models.DateTimeField(_("captured at"), auto_now=True)
 
@@ -241,6 +246,7 @@ class MediaInsight(models.Model):
 class CommentSource(models.TextChoices):
     POLL = "poll", _("Polling")
     WEBHOOK = "webhook", _("Webhook")
+    BACKFILL = "backfill", _("First collection")
 
 
 class Comment(models.Model):
@@ -306,6 +312,7 @@ class RunKind(models.TextChoices):
     STORIES = "stories", _("Stories")
     INSIGHTS = "insights", _("Type-specific insights")
     SNAPSHOT = "snapshot", _("Daily snapshot")
+    HISTORY = "history", _("Account history")
     COMMENTS = "comments", _("Comment polling")
 
 

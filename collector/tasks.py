@@ -131,9 +131,12 @@ def run_job(task: Task, profile_id: int, kind: RunKind, work: Callable[[collect.
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
 def backfill_profile(self: Task, profile_id: int) -> str:
-    """Collect a profile's whole history: every media with insights, then live stories."""
+    """Collect a profile's whole history: every media with insights (and the newest comments),
+    then the account history (queued first: a worker taking tasks in order has the growth
+    chart done when the stories are) and the live stories."""
     outcome = run_job(self, profile_id, RunKind.BACKFILL, collect.backfill)
     if outcome == RunOutcome.OK:
+        account_history.delay(profile_id)
         collect_stories.delay(profile_id)
     return outcome
 
@@ -156,6 +159,12 @@ def refresh_deep_insights(self: Task, profile_id: int) -> str:
 @shared_task(bind=True, acks_late=True, max_retries=None)
 def snapshot_profile(self: Task, profile_id: int) -> str:
     return run_job(self, profile_id, RunKind.SNAPSHOT, collect.snapshot)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None)
+def account_history(self: Task, profile_id: int) -> str:
+    """Today's snapshot and the past days Meta still has (collect.account_history)."""
+    return run_job(self, profile_id, RunKind.HISTORY, collect.account_history)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)

@@ -89,7 +89,10 @@ DEFINITIONS: tuple[Metric, ...] = (
         "follower_gain",
         _("Follower growth"),
         _("followers at the end of the period − followers at its start"),  # noqa: RUF001 - the formula as people read it
-        _("Net change in followers, from the daily profile snapshots."),
+        _(
+            "Net change in followers, from the daily profile snapshots; for the days before connecting, "
+            "Meta's daily new followers (unfollows of those days are not known)."
+        ),
     ),
     Metric(
         "change",

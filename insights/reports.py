@@ -287,13 +287,18 @@ def stories(profile: Profile, period: Period, limit: int = 12) -> list[dict[str,
 
 
 def follower_series(profile: Profile, days: int = 365) -> list[dict[str, Any]]:
-    """Followers per day from the snapshots, for the growth chart (one query, ≤ `days` rows)."""
+    """Followers per day from the snapshots, for the growth chart (one query, ≤ `days` rows).
+    `estimated` marks the days before connecting, worked back from Meta's daily new followers
+    (collector.collect.account_history), rather than read."""
     snapshots = (
         ProfileSnapshot.objects.filter(profile=profile, followers_count__isnull=False)
         .order_by("-date")
-        .values_list("date", "followers_count")[:days]
+        .values_list("date", "followers_count", "followers_estimated")[:days]
     )
-    return [{"date": day.isoformat(), "followers": followers} for day, followers in reversed(list(snapshots))]
+    return [
+        {"date": day.isoformat(), "followers": followers, "estimated": estimated}
+        for day, followers, estimated in reversed(list(snapshots))
+    ]
 
 
 @dataclass

@@ -10,6 +10,9 @@
   fetches these "deep" metrics on their own budgeted schedule, not in the backfill.
 - `since`/`until` select a time window of the media edge (incremental syncs, insight
   refreshes by age); pages are yielded one at a time, never the whole account.
+- The backfill's first page also carries the newest comments of its media (`comments.limit(n)`
+  expanded inside the page, replies nested): the comments page has threads right after
+  connecting at no extra call; polling reads the rest.
 """
 
 from __future__ import annotations
@@ -17,11 +20,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from meta import metrics
 from meta.client import BATCH_LIMIT, GraphClient
 from meta.conf import FACEBOOK_GRAPH
-from meta.errors import BadRequest, MetaError, NotEnoughViewers, UnsupportedMetric
+from meta.errors import BadRequest, MetaError, NotEnoughViewers, PermissionMissing, UnsupportedMetric
 
 PAGE_SIZE = 100
 PROFILE_FIELDS = "id,username,name,biography,website,profile_picture_url,followers_count,follows_count,media_count"
@@ -30,14 +34,18 @@ MEDIA_FIELDS = (
     "like_count,comments_count,children{id,media_type,media_url,thumbnail_url}"
 )
 COMMENT_FIELDS = "id,text,timestamp,username,like_count,hidden,from,parent_id"
+THREAD_FIELDS = f"{COMMENT_FIELDS},replies{{{COMMENT_FIELDS}}}"
 
 
 def _insights(metric_names: Iterable[str]) -> str:
     return f"insights.metric({metrics.checked(metric_names)})"
 
 
-def media_page_fields(metric_names: Iterable[str] = metrics.MEDIA_PAGE) -> str:
-    return f"{MEDIA_FIELDS},{_insights(metric_names)}"
+def media_page_fields(metric_names: Iterable[str] = metrics.MEDIA_PAGE, comments: int = 0) -> str:
+    """The media page's fields; with `comments`, each media's newest top-level comments (and their
+    replies) ride along, `comments` per media at most."""
+    fields = f"{MEDIA_FIELDS},{_insights(metric_names)}"
+    return f"{fields},comments.limit({comments}){{{THREAD_FIELDS}}}" if comments else fields
 
 
 def get_profile(client: GraphClient, ig_user_id: str) -> dict[str, Any]:
@@ -53,30 +61,40 @@ def media_pages(
     until: datetime | None = None,
     after: str | None = None,
     limit: int = PAGE_SIZE,
+    first_page_comments: int = 0,
 ) -> Iterator[dict[str, Any]]:
-    """Raw media pages, newest first, each media carrying its page-safe insights.
+    """Raw media pages, newest first, each media carrying its page-safe insights (and on the
+    first page, with `first_page_comments`, its newest comments under `comments`).
 
     A page holding a media of a type the shared metrics do not fit (an AD, say) fails with
-    code 100; that page alone is asked again with the universally safe metrics.
+    code 100; that page alone is asked again with the universally safe metrics. A token without
+    the comments permission fails the page with code 10: it is asked again without comments.
     """
-    params: dict[str, Any] = {"fields": media_page_fields(), "limit": limit}
+    params: dict[str, Any] = {"fields": media_page_fields(comments=first_page_comments), "limit": limit}
     if since is not None:
         params["since"] = int(since.timestamp())
     if until is not None:
         params["until"] = int(until.timestamp())
     if after:
         params["after"] = after
+    comments = first_page_comments
     while True:
         try:
             page = client.get(f"{ig_user_id}/media", params)
+        except PermissionMissing:
+            if not comments:
+                raise
+            comments = 0
+            page = client.get(f"{ig_user_id}/media", {**params, "fields": media_page_fields()})
         except UnsupportedMetric:
-            page = client.get(f"{ig_user_id}/media", {**params, "fields": media_page_fields(metrics.UNIVERSAL)})
+            fallback = media_page_fields(metrics.UNIVERSAL, comments=comments)
+            page = client.get(f"{ig_user_id}/media", {**params, "fields": fallback})
         yield page
         cursor = ((page.get("paging") or {}).get("cursors") or {}).get("after")
         if not page.get("data") or not (page.get("paging") or {}).get("next") or not cursor:
             return
         # Follow the cursor rather than `paging.next`: the next URL repeats the access token.
-        params = {**params, "after": cursor}
+        params = {**params, "after": cursor, "fields": media_page_fields()}
 
 
 def page_cursor(page: dict[str, Any]) -> str | None:
@@ -126,8 +144,7 @@ def media_insights(client: GraphClient, items: list[tuple[str, str]]) -> dict[st
 
 def comment_pages(client: GraphClient, media_id: str) -> Iterator[dict[str, Any]]:
     """Top-level comments of one media with their replies, page by page."""
-    fields = f"{COMMENT_FIELDS},replies{{{COMMENT_FIELDS}}}"
-    params: dict[str, Any] = {"fields": fields, "limit": 50}
+    params: dict[str, Any] = {"fields": THREAD_FIELDS, "limit": 50}
     while True:
         page = client.get(f"{media_id}/comments", params)
         yield page
@@ -144,15 +161,19 @@ def comment_counts(client: GraphClient, ig_user_id: str, since: datetime) -> Ite
     )
 
 
-def account_insights(client: GraphClient, ig_user_id: str, since: datetime, until: datetime) -> dict[str, Any]:
-    """The day's account totals (reach, views, accounts engaged, interactions, follows/unfollows)."""
-    params = {
-        "metric": metrics.checked_account(metrics.ACCOUNT_DAILY),
+def _daily_totals(metric_names: Iterable[str], since: datetime, until: datetime) -> dict[str, Any]:
+    return {
+        "metric": metrics.checked_account(metric_names),
         "period": "day",
         "metric_type": "total_value",
         "since": int(since.timestamp()),
         "until": int(until.timestamp()),
     }
+
+
+def account_insights(client: GraphClient, ig_user_id: str, since: datetime, until: datetime) -> dict[str, Any]:
+    """The day's account totals (reach, views, accounts engaged, interactions, follows/unfollows)."""
+    params = _daily_totals(metrics.ACCOUNT_DAILY, since, until)
     body = client.get(f"{ig_user_id}/insights", params)
     follows = {**params, "metric": metrics.checked_account([metrics.ACCOUNT_FOLLOWS]), "breakdown": "follow_type"}
     try:
@@ -160,3 +181,50 @@ def account_insights(client: GraphClient, ig_user_id: str, since: datetime, unti
     except (UnsupportedMetric, BadRequest):
         pass  # below 100 followers Meta has no follows/unfollows: the snapshot keeps them empty
     return body
+
+
+Window = tuple[datetime, datetime]
+
+
+def daily_account_totals(
+    client: GraphClient, ig_user_id: str, windows: list[Window]
+) -> dict[Window, dict[str, Any] | MetaError]:
+    """{(since, until): the window's account totals or the MetaError} for past days, one request
+    per window (Meta's total_value gives one number per request, not one per day), batched by 50
+    on graph.facebook.com; a window Meta did not finish is left out (ask it again)."""
+    requests = [(window, _daily_totals(metrics.ACCOUNT_DAILY, *window)) for window in windows]
+    results: dict[Window, dict[str, Any] | MetaError] = {}
+    if client.host == FACEBOOK_GRAPH:
+        for start in range(0, len(requests), BATCH_LIMIT):
+            chunk = requests[start : start + BATCH_LIMIT]
+            operations = [
+                {"method": "GET", "relative_url": f"{ig_user_id}/insights?{urlencode(params)}"} for _, params in chunk
+            ]
+            for (window, _params), result in zip(chunk, client.batch(operations), strict=True):
+                if result is not None:
+                    results[window] = result
+        return results
+    for window, params in requests:
+        try:
+            results[window] = client.get(f"{ig_user_id}/insights", params)
+        except (UnsupportedMetric, BadRequest) as exc:
+            results[window] = exc
+    return results
+
+
+def new_followers(client: GraphClient, ig_user_id: str, since: datetime, until: datetime) -> list[dict[str, Any]]:
+    """Meta's `follower_count` time series: `[{"value": new followers that day, "end_time": the
+    day's end}]`. Meta keeps it for the last 30 days only, the current day excluded (an older
+    `since` fails the request), and has it only for accounts of 100 followers or more ([] here)."""
+    params = {
+        "metric": metrics.checked_account([metrics.ACCOUNT_NEW_FOLLOWERS]),
+        "period": "day",
+        "since": int(since.timestamp()),
+        "until": int(until.timestamp()),
+    }
+    try:
+        body = client.get(f"{ig_user_id}/insights", params)
+    except (UnsupportedMetric, BadRequest):
+        return []
+    series = [item for item in body.get("data") or [] if item.get("name") == metrics.ACCOUNT_NEW_FOLLOWERS]
+    return series[0].get("values") or [] if series else []

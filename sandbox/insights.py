@@ -242,6 +242,24 @@ def _day_value(acct: data.Account, metric: str, day: int) -> int:
     return int(base.get(metric, reach * 0.01) * r.uniform(0.8, 1.2))
 
 
+def meta_day(ts: int) -> int:
+    """The insights day a moment falls in: Meta's days run midnight to midnight in California
+    (UTC-7 here), and a day's values carry its end as `end_time` (07:00 UTC the next day)."""
+    return (ts - 7 * 3600) // 86400
+
+
+def _follower_count_days(days: range, today: int) -> range:
+    """follower_count covers the last 30 days only, the current day excluded: an older `since`
+    fails the request (the message Meta gives, as recorded in public client code), and the
+    current day has no value yet."""
+    if days.start < today - 30:
+        raise GraphError(
+            100,
+            "(#100) (follower_count) metric only supports querying data for the last 30 days excluding the current day",
+        )
+    return range(days.start, min(days.stop, today))
+
+
 def _split(total: int, keys: list[str], seed: str) -> list[dict[str, Any]]:
     r = data.rng(seed)
     weights = [r.uniform(0.2, 1.0) for _ in keys]
@@ -282,8 +300,12 @@ def account_insights(acct: data.Account, params: dict[str, str], now: float, url
         raise GraphError(100, "(#100) There cannot be more than 30 days (2592000 s) between since and until")
     if since > until:
         raise GraphError(100, "(#100) since must be before until")
-    day0, day1 = (since - 7 * 3600) // 86400, max((until - 7 * 3600 - 1) // 86400, 0)
+    if since < now - 2 * 365 * 86400:
+        raise GraphError(100, "(#100) since param is not valid. Metrics data is available for the last 2 years.")
+    day0, day1 = meta_day(since), max(meta_day(until - 1), 0)
     days = range(day0, max(day1, day0) + 1)
+    if "follower_count" in names:
+        days = _follower_count_days(days, meta_day(int(now)))
     out = []
     for name in names:
         if name in DEMOGRAPHICS or name == "online_followers":

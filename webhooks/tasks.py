@@ -247,7 +247,8 @@ def check_webhooks_arriving() -> int:
     """Flag the Instagram profiles whose comment webhooks do not arrive, from direct evidence
     (every 30 minutes, from beat); collector then polls their comments every 15 minutes.
 
-    The evidence is a comment that polling stored (source=poll, not deleted) since the previous
+    The evidence is a comment that polling stored (source=poll, not deleted; the first backfill's
+    comments are source=backfill and never count) since the previous
     check, that was made on Meta after the profile was connected (timestamp >= created_at: the
     history the first polls load never counts) and that had existed for more than WEBHOOK_GRACE
     when we first saw it: Meta delivers comment webhooks within seconds, so a webhook should have

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from datetime import datetime
+from itertools import pairwise
 
 import requests
 
@@ -182,6 +183,61 @@ def test_account_insights_and_the_30_day_cap(ctl: Control) -> None:
     too_long = dict(params, since=now - 40 * 86400)
     error = requests.get(f"{ctl.ig}/{SAO_LUIS}/insights", params=too_long).json()["error"]
     assert error["code"] == 100 and "30 days" in error["message"]
+
+
+def test_it_answers_follower_count_per_day_for_the_last_30_days_without_the_current_one(ctl: Control) -> None:
+    token = ctl.token()
+    now = int(time.time())
+    today = (now - 7 * 3600) // 86400  # Meta's insights days end at midnight in California
+    params = {"access_token": token, "metric": "follower_count", "period": "day", "until": now}
+
+    body = requests.get(f"{ctl.ig}/{SAO_LUIS}/insights", params=dict(params, since=now - 29 * 86400)).json()
+    (series,) = body["data"]
+    assert (series["name"], series["period"]) == ("follower_count", "day")
+    ends = [datetime.strptime(point["end_time"], "%Y-%m-%dT%H:%M:%S%z") for point in series["values"]]
+    assert len(ends) == 29 and all(isinstance(point["value"], int) for point in series["values"])
+    assert ends[-1].timestamp() == today * 86400 + 7 * 3600  # yesterday's end: the current day has none
+    assert all(later.timestamp() - earlier.timestamp() == 86400 for earlier, later in pairwise(ends))
+
+    within_30_days_of_each_other = dict(params, since=now - 40 * 86400, until=now - 38 * 86400)
+    older = requests.get(f"{ctl.ig}/{SAO_LUIS}/insights", params=within_30_days_of_each_other).json()
+    assert older["error"]["code"] == 100
+    assert older["error"]["message"] == (
+        "(#100) (follower_count) metric only supports querying data for the last 30 days excluding the current day"
+    )
+    totals = dict(params, metric="follower_count", metric_type="total_value", since=now - 86400)
+    assert "time_series" in requests.get(f"{ctl.ig}/{SAO_LUIS}/insights", params=totals).json()["error"]["message"]
+
+
+def test_past_days_give_one_total_each_and_nothing_older_than_two_years(ctl: Control) -> None:
+    token = ctl.token()
+    midnight = int(time.time()) // 86400 * 86400
+    params = {"access_token": token, "metric": "views,accounts_engaged", "period": "day", "metric_type": "total_value"}
+
+    for back in (1, 20, 89):
+        window = {"since": midnight - (back + 1) * 86400, "until": midnight - back * 86400}
+        data = requests.get(f"{ctl.ig}/{SAO_LUIS}/insights", params=dict(params, **window)).json()["data"]
+        assert [(row["name"], row["period"]) for row in data] == [("views", "day"), ("accounts_engaged", "day")]
+        assert all(row["total_value"]["value"] > 0 and "values" not in row for row in data)
+
+    ancient = {"since": midnight - 800 * 86400, "until": midnight - 799 * 86400}
+    error = requests.get(f"{ctl.ig}/{SAO_LUIS}/insights", params=dict(params, **ancient)).json()["error"]
+    assert error["code"] == 100 and error["message"].startswith("(#100) since param is not valid")
+
+
+def test_media_pages_carry_each_media_s_newest_comments_with_their_replies(ctl: Control) -> None:
+    token = ctl.token()
+    fields = "id,comments_count,comments.limit(5){id,text,timestamp,username,replies{id,text,parent_id}}"
+    media = requests.get(f"{ctl.ig}/me/media", params={"access_token": token, "fields": fields, "limit": 20}).json()
+
+    commented = [m for m in media["data"] if m.get("comments")]
+    assert commented and all(len(m["comments"]["data"]) <= 5 for m in commented)
+    assert any("next" in m["comments"]["paging"] for m in commented)  # the rest: the media's comments edge
+    for item in commented:
+        times = [c["timestamp"] for c in item["comments"]["data"]]
+        assert times == sorted(times, reverse=True)  # the newest first
+    replies = [r for m in commented for c in m["comments"]["data"] for r in (c.get("replies") or {}).get("data", [])]
+    assert replies and all(r["parent_id"] for r in replies)
 
 
 def test_the_call_counter_counts_each_call_and_resets(ctl: Control) -> None:

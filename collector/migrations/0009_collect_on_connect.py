@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('collector', '0007_webhooks_checked_at'),
+        ('collector', '0008_page_posts'),
     ]
 
     operations = [

@@ -19,6 +19,9 @@ from webhooks.tasks import PUBLISH_CHUNK, SWEEP_AFTER_SECONDS, sweep_unprocessed
 
 from .conftest import IG_ACCOUNT_ID, process_stored
 
+# The deliveries are processed here, in the test: a worker would race the assertions and the flush.
+pytestmark = pytest.mark.usefixtures("no_suite_worker")
+
 # What the sandbox's `malformed` option makes of a comment delivery, and whether it is still a JSON
 # object we can handle (200) or bytes we keep but cannot read (400).
 READABLE = ["nan", "infinity", "time_1e308", "nul_text", "lone_surrogate"]

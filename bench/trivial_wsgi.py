@@ -17,7 +17,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socialdatalab.settings")
 
 @csrf_exempt
 def trivial(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(b"ok" if request.body else b"", content_type="text/plain")
+    # GET: the bench's readiness probe is Meta's verification handshake; echo the challenge.
+    answer = request.GET.get("hub.challenge") or ("ok" if request.body else "")
+    return HttpResponse(answer, content_type="text/plain")
 
 
 urlpatterns = [path("webhooks/meta/", trivial)]

@@ -48,6 +48,9 @@ DATABASE = "sdl_webhooks_bench"
 RESULTS = ROOT / "docs" / "benchmarks.md"
 LUA = Path(__file__).with_name("webhook_ingest.lua")
 WARM_UP_SECONDS = 3.0
+ENDPOINT_APP = "socialdatalab.wsgi"
+# --compare: the same load on the same gunicorn configuration, against these instead of the endpoint.
+BASELINES = (("trivial Django view", "bench.trivial_wsgi:application"), ("bare WSGI", "bench.bare_wsgi:application"))
 # Distinct bodies written for wrk per second of load: above any rate this stack can reach, so
 # no delivery repeats (a repeat would be stored twice but make one comment).
 BODIES_PER_SECOND = 4000
@@ -303,12 +306,16 @@ class Stack:
         subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DATABASE], check=True)
         subprocess.run([PYTHON, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=self.env, check=True)
         self.start_redis()
+        self.start_web(ENDPOINT_APP)
+
+    def start_web(self, app: str) -> None:
+        """gunicorn serving `app`, always with the same configuration (the comparison depends on it)."""
         self.spawn(
             "gunicorn",
             PYTHON,
             "-m",
             "gunicorn",
-            "socialdatalab.wsgi",
+            app,
             "--bind",
             f"127.0.0.1:{self.web_port}",
             "--workers",
@@ -325,6 +332,12 @@ class Stack:
             "warning",
         )
         wait_for(lambda: _handshake_ok(self.web_port))
+
+    def restart_web(self, app: str) -> None:
+        process = self.processes.pop("gunicorn")
+        process.terminate()
+        process.wait(timeout=30)
+        self.start_web(app)
 
     def start_processing(self, concurrency: int, niceness: int) -> None:
         self.spawn(
@@ -440,13 +453,15 @@ def drain(run: str, expected: int, timeout: float = 900) -> float:
     raise RuntimeError(f"{run}: not everything was processed within {timeout:.0f}s: {counts(run)}")
 
 
-def run_once(stack: Stack, run: str, args: argparse.Namespace, outage: float) -> dict[str, Any]:
-    def generate(tag: str, seconds: float) -> dict[str, Any]:
-        if args.wrk:
-            return load_wrk(args.wrk, stack.web_port, tag, seconds, args.processes, args.connections)
-        return load(stack.web_port, tag, seconds, args.processes, args.connections // args.processes)
+def generate(stack: Stack, args: argparse.Namespace, tag: str, seconds: float) -> dict[str, Any]:
+    """One load run with the chosen generator against the stack's gunicorn."""
+    if args.wrk:
+        return load_wrk(args.wrk, stack.web_port, tag, seconds, args.processes, args.connections)
+    return load(stack.web_port, tag, seconds, args.processes, args.connections // args.processes)
 
-    generate(f"{run}w", WARM_UP_SECONDS)  # first requests of each gunicorn thread load code
+
+def run_once(stack: Stack, run: str, args: argparse.Namespace, outage: float) -> dict[str, Any]:
+    generate(stack, args, f"{run}w", WARM_UP_SECONDS)  # first requests of each gunicorn thread load code
     outage_note: dict[str, float] = {}
     if outage:
 
@@ -460,7 +475,7 @@ def run_once(stack: Stack, run: str, args: argparse.Namespace, outage: float) ->
 
         threading.Thread(target=broker_outage, daemon=True).start()
     busy_before, ours_before = stack.cpu_snapshot()
-    result = generate(run, args.seconds)
+    result = generate(stack, args, run, args.seconds)
     busy_after, ours_after = stack.cpu_snapshot()
     ticks = os.sysconf("SC_CLK_TCK") * result["wall_s"]
     result["cpu_ours"] = (ours_after - ours_before) / ticks
@@ -470,6 +485,33 @@ def run_once(stack: Stack, run: str, args: argparse.Namespace, outage: float) ->
     result.update(counts(run))
     result["outage_s"] = outage_note["restarted_at"] - outage_note["stopped_at"] if outage else 0
     return result
+
+
+def baseline(stack: Stack, app: str, run: str, args: argparse.Namespace) -> dict[str, Any]:
+    """Rate and latency of `app` under the endpoint's load (nothing is stored: no counts)."""
+    stack.restart_web(app)
+    try:
+        generate(stack, args, f"{run}w", WARM_UP_SECONDS)
+        return generate(stack, args, run, args.seconds)
+    finally:
+        stack.restart_web(ENDPOINT_APP)
+
+
+def comparison(endpoint: dict[str, Any], baselines: list[tuple[str, dict[str, Any]]]) -> str:
+    """The endpoint next to the baselines, with its share of each one's rate."""
+    rows = [("webhook endpoint (`/webhooks/meta/`)", endpoint), *baselines]
+    lines = [
+        "| target | answered 200 | other | deliveries/s | endpoint / target | p50 ms | p99 ms |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, r in rows:
+        other = {k: v for k, v in r["statuses"].items() if k != 200}
+        share = f"{endpoint['rate'] / r['rate']:.0%}" if r["rate"] else "-"
+        lines.append(
+            f"| {name} | {r['ok']} | {other or '-'} | {r['rate']:.0f} | {share} | "
+            f"{r['p50_ms']:.1f} | {r['p99_ms']:.1f} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def machine() -> str:
@@ -549,6 +591,9 @@ def main() -> str:
     parser.add_argument("--worker-nice", type=int, default=10, help="niceness of the Celery worker")
     parser.add_argument("--python-generator", action="store_true", help="do not use wrk")
     parser.add_argument("--steady-only", action="store_true")
+    parser.add_argument(
+        "--compare", action="store_true", help="also load a trivial Django view and a bare WSGI app the same way"
+    )
     parser.add_argument("--append", action="store_true", help="also append the section to docs/benchmarks.md")
     args = parser.parse_args()
     args.wrk = None if args.python_generator else find_wrk()
@@ -562,12 +607,20 @@ def main() -> str:
         tag = f"b{int(time.time())}"
         results = [("steady", run_once(stack, f"{tag}s", args, 0))]
         print(json.dumps(results[-1], default=str), file=sys.stderr, flush=True)
+        baselines = (
+            [(name, baseline(stack, app, f"{tag}{n}", args)) for n, (name, app) in enumerate(BASELINES)]
+            if args.compare
+            else []
+        )
         if not args.steady_only:
             results.append((f"Redis down {args.outage:.0f} s mid-run", run_once(stack, f"{tag}o", args, args.outage)))
             print(json.dumps(results[-1], default=str), file=sys.stderr, flush=True)
     finally:
         stack.down()
     section = report(results, args)
+    if baselines:
+        section += "\nThe same load, same gunicorn configuration, same run, three targets:\n\n"
+        section += comparison(results[0][1], baselines)
     for name, r in results:
         if r["stored"] != r["sent"] or r["comments"] != r["stored"] or r.get("exhausted"):
             section += (

@@ -126,13 +126,18 @@ def fetch_facebook_user(user_token: str, config: MetaConfig) -> dict[str, Any]:
     return dict(GraphClient(user_token, host=FACEBOOK_GRAPH, config=config).get("me", {"fields": "id,name"}))
 
 
-def subscribe_page(page_id: str, page_token: str, config: MetaConfig, fields: str = "feed") -> None:
+# The webhook fields each asset is subscribed to when it is connected (meta_doctor checks them too).
+PAGE_SUBSCRIBED_FIELDS = "feed"
+INSTAGRAM_SUBSCRIBED_FIELDS = "comments,messages"
+
+
+def subscribe_page(page_id: str, page_token: str, config: MetaConfig, fields: str = PAGE_SUBSCRIBED_FIELDS) -> None:
     GraphClient(page_token, host=FACEBOOK_GRAPH, config=config).post(
         f"{page_id}/subscribed_apps", {"subscribed_fields": fields}
     )
 
 
-def subscribe_instagram(ig_token: str, config: MetaConfig, fields: str = "comments,messages") -> None:
+def subscribe_instagram(ig_token: str, config: MetaConfig, fields: str = INSTAGRAM_SUBSCRIBED_FIELDS) -> None:
     GraphClient(ig_token, host=INSTAGRAM_GRAPH, config=config).post("me/subscribed_apps", {"subscribed_fields": fields})
 
 

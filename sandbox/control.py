@@ -6,7 +6,7 @@ import html
 import json
 from typing import Any
 
-from . import PAGE_ID, PAGE_NAME, callbacks, data, oauth, publishing, webhooks
+from . import PAGE_ID, PAGE_NAME, apps, callbacks, data, oauth, publishing, webhooks
 from .state import State
 from .web import Request, Response, html_response, json_response
 
@@ -35,6 +35,8 @@ def handle(state: State, req: Request) -> Response:
 def _locked(state: State, req: Request, key: tuple[str, str], body: dict[str, Any]) -> Response:
     if key == ("GET", "/"):
         return html_response(dashboard(state))
+    if key[1] == "/app/subscriptions":
+        return apps.control(state, req, body)
     if key == ("GET", "/accounts"):
         accounts = [state.account_summary(a) for a in state.accounts.values()]
         page = {

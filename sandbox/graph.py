@@ -7,7 +7,19 @@ import time
 from typing import Any
 from urllib.parse import parse_qsl
 
-from . import APP_NAME, INSTAGRAM_APP_ID, META_APP_ID, PAGE_ID, insights, messaging, oauth, pages, publishing, render
+from . import (
+    APP_NAME,
+    INSTAGRAM_APP_ID,
+    META_APP_ID,
+    PAGE_ID,
+    apps,
+    insights,
+    messaging,
+    oauth,
+    pages,
+    publishing,
+    render,
+)
 from .context import FB_HOST, IG_HOST, VERSION, Ctx, authenticate, classify, failure_keys, resolve, token_from
 from .errors import GraphError, missing_param, no_object
 from .failures import Rule, rule_error
@@ -101,6 +113,8 @@ def route(ctx: Ctx) -> Any:
         return oauth.ig_refresh(ctx)
     if not parts or len(parts) > 2:
         raise GraphError(100, f"Unsupported {method.lower()} request.", type_="GraphMethodException")
+    if parts[1:] == ["subscriptions"] and parts[0] in (META_APP_ID, INSTAGRAM_APP_ID) and ctx.host == FB_HOST:
+        return apps.subscriptions(ctx, parts[0])
     edge = parts[1] if len(parts) == 2 else None
     if method == "GET" and ctx.fb_login and pages.post_index(parts[0]) is not None:
         return pages.read_post(ctx, pages.post(ctx.state.seed, ctx.state.anchor, pages.post_index(parts[0]) or 0), edge)

@@ -98,6 +98,7 @@ class State:
             self.page_videos: dict[str, dict[str, Any]] = {}
             self.page_stories: list[dict[str, Any]] = []
             self.subscriptions: dict[str, list[str]] = {}
+            self.app_subscriptions: dict[str, dict[str, dict[str, Any]]] = {}  # app id -> object -> entry
             self.comment_enabled: dict[str, bool] = {}
             self.conversations: dict[str, dict[str, Any]] = {}  # id -> conversation
             self.messages: dict[str, dict[str, Any]] = {}  # id -> message

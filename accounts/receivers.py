@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import services
+from accounts.models import Credential, CredentialKind, Membership, Organization
 from meta.errors import MetaError
 from meta.oauth import IssuedToken
 from meta.redact import redact
@@ -73,8 +74,16 @@ def connect_login(request: HttpRequest, user: Any, sociallogin: SocialLogin) -> 
             ),
         )
         return
-    messages.success(
-        request,
-        _("Connected to %(organization)s: %(names)s.")
-        % {"organization": organization.name, "names": ", ".join(c.name for c in credentials if c.name)},
-    )
+    messages.success(request, connected_message(organization, user, credentials))
+
+
+def connected_message(organization: Organization, user: Any, credentials: list[Credential]) -> str:
+    """Reads "Connected ifma.saoluis."; the organization is named only when the person has several."""
+    # The Facebook user's own token is how the Pages were reached, not something people connected.
+    assets = [c for c in credentials if c.name and c.kind != CredentialKind.FACEBOOK_USER]
+    names = ", ".join(credential.name for credential in assets)
+    if not names:
+        return _("You are logged in. Meta showed us no Page or professional account to connect.")
+    if Membership.objects.filter(user=user).count() > 1:
+        return _("Connected %(names)s to %(organization)s.") % {"names": names, "organization": organization.name}
+    return _("Connected %(names)s.") % {"names": names}

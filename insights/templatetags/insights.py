@@ -6,6 +6,8 @@ from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.formats import number_format
 
+from insights.moderation import post_label as _post_label
+
 register = template.Library()
 UNKNOWN = "—"
 
@@ -40,3 +42,9 @@ def count(value: int | None) -> str:
 @register.filter
 def lookup(mapping: dict, key: object) -> object:
     return mapping.get(key)
+
+
+@register.filter
+def post_label(media: object) -> str:
+    """A post named for people: kind or caption, date, comment count (insights.moderation.post_label)."""
+    return _post_label(media)

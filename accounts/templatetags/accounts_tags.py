@@ -5,6 +5,7 @@ from typing import Any
 from django import template
 
 from accounts.models import Credential
+from accounts.permissions import DECLINED_SESSION_KEY, described
 
 register = template.Library()
 
@@ -17,4 +18,10 @@ def reconnect_banners(context: dict[str, Any]) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"credentials": []}
     credentials = Credential.objects.for_user(user).needing_attention().distinct().order_by("status", "name")
-    return {"credentials": credentials, "request": request}
+    declined = request.session.get(DECLINED_SESSION_KEY) or {}
+    return {
+        "credentials": credentials,
+        "request": request,
+        "declined_provider": declined.get("provider"),
+        "declined": described(declined.get("scopes") or []),
+    }

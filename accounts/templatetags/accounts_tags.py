@@ -25,3 +25,9 @@ def reconnect_banners(context: dict[str, Any]) -> dict[str, Any]:
         "declined_provider": declined.get("provider"),
         "declined": described(declined.get("scopes") or []),
     }
+
+
+@register.filter
+def permission_purpose(scope: str) -> str:
+    """What stops working without this Meta permission (accounts.permissions)."""
+    return described([scope])[0][1]

@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import services
+from accounts.models import Credential, CredentialKind, Membership, Organization
+from accounts.permissions import DECLINED_SESSION_KEY, PermissionsDeclined
 from meta.errors import MetaError
 from meta.oauth import IssuedToken
 from meta.redact import redact
@@ -63,6 +65,12 @@ def connect_login(request: HttpRequest, user: Any, sociallogin: SocialLogin) -> 
             credentials = services.connect_instagram(organization, user, issued)
         else:
             credentials = services.connect_facebook(organization, user, issued)
+    except PermissionsDeclined as exc:
+        remember_declined(request, provider, exc.scopes)
+        messages.error(
+            request, _("You are logged in, but nothing was connected: Meta did not grant a permission we need.")
+        )
+        return
     except MetaError as exc:
         logger.warning("login of user %s could not finish connecting: %s", user.pk, redact(str(exc)))
         messages.error(
@@ -73,8 +81,28 @@ def connect_login(request: HttpRequest, user: Any, sociallogin: SocialLogin) -> 
             ),
         )
         return
-    messages.success(
-        request,
-        _("Connected to %(organization)s: %(names)s.")
-        % {"organization": organization.name, "names": ", ".join(c.name for c in credentials if c.name)},
+    messages.success(request, connected_message(organization, user, credentials))
+    remember_declined(
+        request, provider, sorted({scope for credential in credentials for scope in credential.missing_scopes})
     )
+
+
+def remember_declined(request: HttpRequest, provider: str, scopes: list[str]) -> None:
+    """Permissions unticked on Meta's consent screen: the banner (accounts_tags) names them, says what
+    stops working, and offers to ask again; a later login granting them all takes it down."""
+    if scopes:
+        request.session[DECLINED_SESSION_KEY] = {"provider": provider, "scopes": scopes}
+    else:
+        request.session.pop(DECLINED_SESSION_KEY, None)
+
+
+def connected_message(organization: Organization, user: Any, credentials: list[Credential]) -> str:
+    """Reads "Connected ifma.saoluis."; the organization is named only when the person has several."""
+    # The Facebook user's own token is how the Pages were reached, not something people connected.
+    assets = [c for c in credentials if c.name and c.kind != CredentialKind.FACEBOOK_USER]
+    names = ", ".join(credential.name for credential in assets)
+    if not names:
+        return _("You are logged in. Meta showed us no Page or professional account to connect.")
+    if Membership.objects.filter(user=user).count() > 1:
+        return _("Connected %(names)s to %(organization)s.") % {"names": names, "organization": organization.name}
+    return _("Connected %(names)s.") % {"names": names}

@@ -29,6 +29,7 @@ from accounts.models import (
     Organization,
     Role,
 )
+from accounts.permissions import PermissionsDeclined, declined
 from accounts.signals import ConnectedAsset, assets_connected, profiles_deleting
 from meta import oauth
 from meta.client import GraphClient
@@ -166,6 +167,9 @@ def connect_facebook(
             platforms=(),
         )
     ]
+    if declined(["pages_show_list"], scopes):
+        # Without it Meta refuses the Page list (code 10): say so instead of failing on the call.
+        raise PermissionsDeclined(declined(list(settings.META_FACEBOOK_SCOPES), scopes))
     pages = oauth.list_pages(issued.access_token, config)
     for page in pages:
         page_id, page_name = str(page["id"]), str(page.get("name") or "")

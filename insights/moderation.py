@@ -12,8 +12,11 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.formats import date_format
+from django.utils.text import Truncator
+from django.utils.translation import ngettext
 
-from collector.models import Comment, Media, Profile
+from collector.models import Comment, Media, MediaProductType, Profile
 from insights.models import ActionKind, CommentAction
 
 PAGE_SIZE = 20
@@ -146,6 +149,21 @@ def recent_posts(profile: Profile, limit: int = 50) -> list[Media]:
         .only("id", "meta_id", "caption", "timestamp", "comments_count", "media_product_type")
         .order_by("-timestamp")[:limit]
     )
+
+
+def post_label(media: Media) -> str:
+    """How a post is named in the comments page's post filter: never a bare Meta id.
+
+    "Story · 1/12/2026 14:05 · 2 comments" (a story lasts a day: its time tells it apart),
+    "1/12/2026 · Inscrições abertas para… · 60 comments" (a post: its caption's first words).
+    """
+    when = timezone.localtime(media.timestamp)
+    count = media.comments_count or 0
+    comments = ngettext("%(count)d comment", "%(count)d comments", count) % {"count": count}
+    if media.media_product_type == MediaProductType.STORY or not media.caption:
+        kind = MediaProductType(media.media_product_type or MediaProductType.FEED).label
+        return f"{kind} · {date_format(when, 'SHORT_DATETIME_FORMAT')} · {comments}"
+    return f"{date_format(when, 'SHORT_DATE_FORMAT')} · {Truncator(media.caption).chars(40)} · {comments}"
 
 
 def request_action(comment: Comment, kind: str, user: Any, text: str = "") -> CommentAction:

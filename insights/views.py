@@ -62,7 +62,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
     profile = _profile(request, pk)
-    return _page(request, "insights/profile.html", profile, "profile", follower_series=reports.follower_series(profile))
+    return _page(
+        request,
+        "insights/profile.html",
+        profile,
+        "profile",
+        follower_series=reports.follower_series(profile),
+        media_collected=profile.media.filter(is_deleted=False).count(),
+    )
 
 
 @login_required

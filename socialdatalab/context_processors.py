@@ -1,11 +1,11 @@
-from collections.abc import Callable
-
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from socialdatalab import health
 
 
-def background_work(request: HttpRequest) -> dict[str, Callable[[], bool]]:
-    """Whether no Celery worker has beaten lately: collection, replies and publishing then wait.
-    A callable, so only pages that show the banner read the heartbeat."""
-    return {"background_work_stalled": lambda: not health.check_worker()[0]}
+def background_work(request: HttpRequest) -> dict[str, object]:
+    """Whether a Celery worker beats: collection, replies and publishing wait while none does.
+    Lazy, so only pages that show a worker state read the heartbeat, and at most once."""
+    worker = SimpleLazyObject(health.worker_state)
+    return {"worker_state": worker, "background_work_stalled": lambda: not worker.up}

@@ -234,6 +234,7 @@ SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_STORE_TOKENS = False  # tokens live only in the encrypted vault (accounts.Credential)
 SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"  # no open username/password sign-up (see docs)
 SOCIALACCOUNT_PROVIDERS = {
     "facebook": {
         "METHOD": "oauth2",

@@ -11,6 +11,7 @@ from socialdatalab import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("worker.json", views.worker_state, name="worker_state"),
     # First: Meta's deliveries are most of the requests, and resolving walks this list in order.
     path("", include("webhooks.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.db.models import Exists, F, QuerySet
 from django.utils import timezone
 
 from collector.models import Comment, CommentSource, Media, MediaProductType, Profile
 from webhooks.changes import Batch
+
+# Meta sends a comment's webhook within seconds; a comment polling finds older than this when we
+# first saw it is one its webhook never brought.
+WEBHOOK_GRACE = timedelta(minutes=3)
 
 
 def media_for(
@@ -75,6 +80,28 @@ def upsert_comment(
         update_conflicts=True,
         unique_fields=["profile", "meta_id"],
         update_fields=["text", "username", "author_id", "updated_at"],
+    )
+
+
+def missed_by_webhooks(profile: Any, connected_at: Any) -> QuerySet[Comment]:
+    """Comments only polling found though a webhook should have brought them: made on Meta after the
+    profile was connected, and older than WEBHOOK_GRACE when first seen. Arguments may be OuterRefs."""
+    return Comment.objects.filter(
+        profile=profile,
+        source=CommentSource.POLL,
+        is_deleted=False,
+        timestamp__gte=connected_at,
+        first_seen_at__gt=F("timestamp") + WEBHOOK_GRACE,
+    )
+
+
+def webhooks_arrive_again(profile: Profile, comment_time: datetime) -> None:
+    """A comment webhook just arrived: unless polling found a later comment that no webhook brought,
+    the "webhooks not arriving" flag is stale now, not at the next check (30 minutes later).
+    The check's window restarts here, so misses older than this delivery do not raise it again."""
+    later_misses = missed_by_webhooks(profile, profile.created_at).filter(timestamp__gt=comment_time)
+    Profile.objects.filter(pk=profile.pk, webhooks_missing=True).exclude(Exists(later_misses)).update(
+        webhooks_missing=False, webhooks_checked_at=timezone.now()
     )
 
 

@@ -27,15 +27,13 @@ from webhooks import inbox
 from webhooks.changes import Lookups, clean_text, storable
 from webhooks.dispatch import dispatch
 from webhooks.models import EventStatus, WebhookEvent
+from webhooks.store import missed_by_webhooks
 
 logger = logging.getLogger(__name__)
 SWEEP_AFTER_SECONDS = 10
 LAST_WEBHOOK_PRECISION = timedelta(seconds=1)
 SWEEP_SECONDS = 45
 SWEEP_REPEAT = timedelta(minutes=3)
-# Meta sends a comment's webhook within seconds; a comment polling finds older than this when we
-# first saw it is one its webhook never brought.
-WEBHOOK_GRACE = timedelta(minutes=3)
 # After a failed publish, stop trying for a while: the sweep will queue what piles up, and
 # every request meanwhile is answered without waiting on a dead broker.
 BROKER_PAUSE_SECONDS = 5.0
@@ -255,7 +253,9 @@ def check_webhooks_arriving() -> int:
     brought it and did not. One such comment flags the profile, even when others did arrive by
     webhook (partial delivery). A flagged profile is cleared by a check that finds comment
     webhooks arriving again (a webhook comment first seen since the previous check) and no new
-    evidence; a check that finds neither leaves the flag as it is.
+    evidence; a check that finds neither leaves the flag as it is. The comments handler clears it
+    sooner, the moment a webhook comment arrives that no later miss contradicts
+    (webhooks.store.webhooks_arrive_again), so the pages never contradict a live comment.
 
     "Since the previous check" is Profile.webhooks_checked_at (before the first check, the
     connection time), so no state lives in the cache and a late run only widens its window.
@@ -263,18 +263,11 @@ def check_webhooks_arriving() -> int:
     """
     now = timezone.now()
     profiles = Profile.objects.filter(platform=Platform.INSTAGRAM, credential__isnull=False)
-    seen = Comment.objects.filter(
-        profile=OuterRef("pk"),
-        first_seen_at__gte=Coalesce(OuterRef("webhooks_checked_at"), OuterRef("created_at")),
-        first_seen_at__lt=now,
+    since_last_check = Q(
+        first_seen_at__gte=Coalesce(OuterRef("webhooks_checked_at"), OuterRef("created_at")), first_seen_at__lt=now
     )
-    missed = seen.filter(
-        source=CommentSource.POLL,
-        is_deleted=False,
-        timestamp__gte=OuterRef("created_at"),
-        first_seen_at__gt=F("timestamp") + WEBHOOK_GRACE,
-    )
-    arrived = seen.filter(source=CommentSource.WEBHOOK)
+    missed = missed_by_webhooks(OuterRef("pk"), OuterRef("created_at")).filter(since_last_check)
+    arrived = Comment.objects.filter(since_last_check, profile=OuterRef("pk"), source=CommentSource.WEBHOOK)
     rows = list(
         profiles.annotate(missed=Exists(missed), arrived=Exists(arrived)).values_list(
             "pk", "webhooks_missing", "missed", "arrived"

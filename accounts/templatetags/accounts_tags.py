@@ -5,6 +5,7 @@ from typing import Any
 from django import template
 
 from accounts.models import Credential
+from accounts.permissions import DECLINED_SESSION_KEY, described
 
 register = template.Library()
 
@@ -21,4 +22,16 @@ def reconnect_banners(context: dict[str, Any]) -> dict[str, Any]:
     shown = getattr(context.get("profile"), "credential", None)
     if shown is not None and not shown.is_usable:
         credentials = credentials.exclude(pk=shown.pk)
-    return {"credentials": credentials, "request": request}
+    declined = request.session.get(DECLINED_SESSION_KEY) or {}
+    return {
+        "credentials": credentials,
+        "request": request,
+        "declined_provider": declined.get("provider"),
+        "declined": described(declined.get("scopes") or []),
+    }
+
+
+@register.filter
+def permission_purpose(scope: str) -> str:
+    """What stops working without this Meta permission (accounts.permissions)."""
+    return described([scope])[0][1]

@@ -8,6 +8,8 @@ from django.utils.dateparse import parse_date
 from django.utils.formats import date_format, number_format
 from django.utils.translation import pgettext_lazy
 
+from insights.moderation import post_label as _post_label
+
 register = template.Library()
 UNKNOWN = "—"
 # What a moderation action or a DM reply says beside its comment, as one phrase ("Reply sent"),
@@ -72,3 +74,9 @@ def action_label(action: object) -> str:
     """The state of a CommentAction, or of a MessageReply (always a reply), as one phrase."""
     kind = getattr(action, "kind", "reply")
     return str(ACTION_LABELS[(kind, getattr(action, "status", ""))])
+
+
+@register.filter
+def post_label(media: object) -> str:
+    """A post named for people: kind or caption, date, comment count (insights.moderation.post_label)."""
+    return _post_label(media)

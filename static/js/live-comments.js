@@ -13,6 +13,8 @@
  *     </template>
  *   </ul>
  *   <p data-live-comments-warning hidden>…webhooks are not arriving…</p>  (optional)
+ * and, inside the container, an optional `[data-live-comments-empty]` row ("No comments yet"),
+ * removed when the first live comment is inserted so the page never says both.
  *
  * Every poll asks `url?after=<cursor>` and receives
  *   {"comments": [{id, meta_id, media_id, permalink, parent_id, username, text, timestamp,
@@ -87,6 +89,9 @@
         }
         var first = container.querySelector("[data-comment-id]");
         container.insertBefore(newRow(container, comment), first);
+        container.querySelectorAll("[data-live-comments-empty]").forEach(function (empty) {
+          empty.remove();
+        });
         container.dispatchEvent(new CustomEvent("live-comments:added", { detail: comment }));
       });
       cursor = data.cursor;

@@ -49,3 +49,15 @@ def test_it_shows_when_the_last_real_time_event_came(client, owner, profile):
 
     assert "Last real-time event 3\xa0minutes ago" in html
     assert "Webhooks not arriving" not in html
+
+
+def test_it_says_what_each_missing_permission_is_for_and_offers_to_grant_it_again(client, owner, profile):
+    credential = profile.credential
+    credential.renew("IGAA-not-a-real-token-for-the-page-test", None, ["instagram_business_basic"])
+    credential.save()
+    client.force_login(owner)
+
+    html = client.get("/accounts/connected/").content.decode()
+
+    assert "<code>instagram_business_manage_comments</code>: reading, replying to, hiding and deleting comments" in html
+    assert "Reconnect</button>" in html

@@ -27,3 +27,27 @@ def test_it_says_nothing_while_a_worker_runs(client, django_user_model, celery_w
     client.force_login(django_user_model.objects.create_user("researcher"))
 
     assert 'id="worker-down"' not in client.get("/dashboard/").content.decode()
+
+
+@override_settings(CACHES=NO_HEARTBEAT_CACHE)
+def test_it_tells_the_pages_since_when_the_worker_is_gone(client, django_user_model):
+    from datetime import UTC, datetime
+
+    from django.core.cache import cache
+
+    from socialdatalab.health import HEARTBEAT_KEY
+
+    cache.clear()
+    client.force_login(django_user_model.objects.create_user("researcher"))
+    never = client.get("/worker.json").json()
+    assert never == {"up": False, "last_seen": None, "label": "Waiting for the worker to start"}
+
+    cache.set(HEARTBEAT_KEY, datetime(2026, 12, 1, 17, 5, tzinfo=UTC).timestamp(), timeout=None)
+    body = client.get("/worker.json").json()
+
+    assert body["up"] is False
+    assert body["label"] == "Waiting for the worker since 14:05"  # America/Fortaleza, the beat's local time
+
+
+def test_it_answers_the_worker_state_only_to_signed_in_people(client):
+    assert client.get("/worker.json").status_code == 302

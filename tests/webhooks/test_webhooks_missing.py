@@ -121,3 +121,37 @@ def test_a_quiet_profile_is_not_flagged(profile: Profile, media: Media) -> None:
     check_webhooks_arriving()
     assert check_webhooks_arriving() == 0
     assert not flagged(profile)
+
+
+FIXTURE_COMMENT_TIME = datetime.fromtimestamp(1776339591, tz=UTC)  # entry.time of comments_instagram_login_flat
+
+
+def flagged_by_a_miss_made_at(profile: Profile, media: Media, made_at: datetime) -> None:
+    Profile.objects.filter(pk=profile.pk).update(created_at=made_at - timedelta(days=1))
+    profile.refresh_from_db()
+    comment = polled(media, "17900000000000006", made_minutes_ago=0)
+    Comment.objects.filter(pk=comment.pk).update(timestamp=made_at)
+    assert check_webhooks_arriving() == 1
+
+
+def test_a_webhook_comment_clears_the_flag_at_once_and_the_live_data_says_so(
+    client: Client, profile: Profile, media: Media, member: object
+) -> None:
+    flagged_by_a_miss_made_at(profile, media, FIXTURE_COMMENT_TIME - timedelta(hours=2))
+
+    deliver(client, "comments_instagram_login_flat")  # newer than the miss: webhooks work again
+
+    assert not flagged(profile)
+    client.force_login(member)
+    assert client.get(f"/profiles/{profile.pk}/comments/live").json()["webhooks_missing"] is False
+    assert check_webhooks_arriving() == 0  # the miss it outlived does not raise the flag again
+
+
+def test_a_webhook_comment_older_than_the_miss_leaves_the_flag_up(
+    client: Client, profile: Profile, media: Media
+) -> None:
+    flagged_by_a_miss_made_at(profile, media, FIXTURE_COMMENT_TIME + timedelta(hours=2))
+
+    deliver(client, "comments_instagram_login_flat")
+
+    assert flagged(profile)

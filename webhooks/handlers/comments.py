@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collector.models import Profile
 from webhooks.changes import Batch, Change
-from webhooks.store import media_for, upsert_comment
+from webhooks.store import media_for, upsert_comment, webhooks_arrive_again
 
 
 def handle(change: Change, profile: Profile, batch: Batch) -> None:
@@ -31,3 +31,4 @@ def handle(change: Change, profile: Profile, batch: Batch) -> None:
         timestamp=change.time,
         raw=value,
     )
+    webhooks_arrive_again(profile, change.time)

@@ -129,7 +129,7 @@ def test_a_reviewer_follows_the_review_page_step_by_step_right_after_connecting(
     assert not any(c["id"] == comment.meta_id for c in graph.get(f"/{comment.media.meta_id}/comments")["data"])
 
     # instagram_business_manage_messages: the inbox was read on connect, with usernames
-    kit.go("conversations", profile.pk)
+    kit.go("messages", profile.pk)
     kit.step(review.MESSAGES.steps[1], "messages")
     listing = page.locator("main").inner_text()
     assert listing.count("@") >= 8, "conversations are not titled with usernames"
@@ -137,7 +137,7 @@ def test_a_reviewer_follows_the_review_page_step_by_step_right_after_connecting(
     closed.click()
     assert page.locator("#window-closed").is_visible() and page.locator("#message-text").count() == 0
     kit.screen("message-window-closed")
-    kit.go("conversations", profile.pk)
+    kit.go("messages", profile.pk)
     page.locator(".conversation-list a:not(:has([data-window=closed]))").first.click()
     page.fill("#message-text", "Olá! Como podemos ajudar?")
     page.click(".reply-form button")

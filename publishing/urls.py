@@ -27,6 +27,16 @@ urlpatterns = [
         views.InstagramStoryViewSet.as_view(DETAIL),
         name="instagram-story",
     ),
+    path(
+        "social-media/facebook/story/<str:dealer_id>/<str:id>/insights",
+        views.FacebookStoryInsightsView.as_view(),
+        name="facebook-story-insights",
+    ),
+    path(
+        "social-media/instagram/story/<str:dealer_id>/<str:id>/insights",
+        views.InstagramStoryInsightsView.as_view(),
+        name="instagram-story-insights",
+    ),
     path("social-media/facebook/story", views.MissingDealerView.as_view()),
     path("social-media/facebook/story/", views.MissingDealerView.as_view()),
     path("social-media/instagram/story", views.MissingDealerView.as_view()),

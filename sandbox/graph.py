@@ -101,6 +101,8 @@ def route(ctx: Ctx) -> Any:
         return oauth.ig_refresh(ctx)
     if not parts or len(parts) > 2:
         raise GraphError(100, f"Unsupported {method.lower()} request.", type_="GraphMethodException")
+    if method == "GET" and parts[1:] == ["insights"] and (story := publishing.find_page_story(ctx.state, parts[0])):
+        return publishing.page_story_insights(ctx, story)
     kind, obj = resolve(ctx, parts[0], method.lower())
     edge = parts[1] if len(parts) == 2 else None
     if method == "GET":

@@ -142,7 +142,10 @@ class StoryInsightsView(ContractAPIView):
         self.dealer_pk = parse_id(kwargs.get("dealer_id"))
         super().initial(request, *args, **kwargs)
 
-    @extend_schema(tags=["Insights"], responses={200: StoryInsightsSerializer, 401: DetailSerializer})
+    @extend_schema(
+        tags=["Insights"],
+        responses={200: StoryInsightsSerializer, 401: DetailSerializer, 403: DetailSerializer, 404: DetailSerializer},
+    )
     def get(self, request: Request, dealer_id: str, id: str) -> Response:
         story_pk = parse_id(id)
         story = Story.objects.filter(organization=self.dealer, channel=self.channel, pk=story_pk).first()

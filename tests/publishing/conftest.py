@@ -18,6 +18,7 @@ from accounts.models import Credential, CredentialKind, Membership, Organization
 from collector.models import Platform, Profile
 from meta.client import GraphClient
 from publishing.models import ApiClient
+from tests.publishing.mp4 import mp4
 
 # tests/bootstrap.py gives the run (and its workers) a throwaway media folder.
 MEDIA_ROOT = Path(os.environ["MEDIA_ROOT"])
@@ -25,7 +26,7 @@ MEDIA_ROOT = Path(os.environ["MEDIA_ROOT"])
 # The smallest files whose signatures pass the content checks.
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
-MP4 = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41" + b"\x00" * 256
+MP4 = mp4()  # a 10 s 1080x1920 H.264 story video, as far as its boxes tell
 JPEG_B64 = base64.b64encode(JPEG).decode()
 MP4_B64 = base64.b64encode(MP4).decode()
 

@@ -7,7 +7,7 @@ from celery import Task, shared_task
 from django.utils import timezone
 
 from meta.errors import ContainerNotReady, MetaError, PublishLimitReached, RateLimited, TokenInvalid, TransientError
-from publishing import callbacks, insights, publisher
+from publishing import callbacks, publisher, results
 from publishing.models import Story
 
 logger = logging.getLogger(__name__)
@@ -79,13 +79,13 @@ def deliver_callback(story_id: int, status: int, attempt: int = 1, first_attempt
 @shared_task
 def collect_story_insights(story_id: int | None = None) -> int:
     """Every live story's results (the beat schedule), or one story's when its insights are read."""
-    stories = insights.live_stories()
+    stories = results.live_stories()
     if story_id is not None:
         stories = stories.filter(pk=story_id)
     collected = 0
     for story in stories:
         try:
-            collected += insights.collect(story)
+            collected += results.collect(story)
         except MetaError as exc:  # one story's failure does not stop the others
             logger.warning("story %s insights: %s", story.pk, exc)
     return collected

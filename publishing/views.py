@@ -20,7 +20,7 @@ from rest_framework_simplejwt.views import TokenObtainPairView
 from rest_framework_simplejwt.views import TokenRefreshView as BaseTokenRefreshView
 
 from accounts.models import Organization
-from publishing import insights
+from publishing import results
 from publishing.authentication import ClientJWTAuthentication
 from publishing.models import Channel, Story
 from publishing.pagination import StoryPagination
@@ -151,7 +151,7 @@ class StoryInsightsView(ContractAPIView):
         story = Story.objects.filter(organization=self.dealer, channel=self.channel, pk=story_pk).first()
         if story is None:
             raise exceptions.NotFound()
-        if insights.needs_refresh(story):
+        if results.needs_refresh(story):
             transaction.on_commit(lambda: collect_story_insights.delay(story.pk))
         return Response(StoryInsightsSerializer(story).data)
 

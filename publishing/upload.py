@@ -9,7 +9,6 @@ parsed with the standard json module, the asset standing in as a placeholder.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import re
 import tempfile
@@ -19,7 +18,6 @@ CHUNK = 64 * 1024
 MAX_OTHER_BYTES = 64 * 1024  # everything but the asset: ids, types, a page id
 PLACEHOLDER = '"\\u0000streamed-asset"'
 _DATA_URL = re.compile(rb"^data:[\w.+-]+/[\w.+-]+;base64,", re.IGNORECASE)
-_SPECIAL = re.compile(rb'["\\]')
 _WHITESPACE = b" \t\r\n"
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"/": b"/", b"\\": b"\\", b'"': b'"'}
 
@@ -68,7 +66,7 @@ class StreamedAsset:
             self.invalid = True
             return
         try:
-            content = base64.b64decode(text, validate=True)
+            content = binascii.a2b_base64(text, strict_mode=True)  # validates in C, unlike b64decode's regex
         except (binascii.Error, ValueError):
             self.invalid = True
             return
@@ -163,10 +161,11 @@ class _Scanner:
         assert self.asset is not None
         if self._escape:
             return self._finish_escape(chunk, position)
-        found = _SPECIAL.search(chunk, position)
-        end = found.start() if found else len(chunk)
+        # bytes.find is memchr: the 133 MB of a video go through at memory speed.
+        ends = [i for i in (chunk.find(b'"', position), chunk.find(b"\\", position)) if i != -1]
+        end = min(ends) if ends else len(chunk)
         self.asset.feed(chunk[position:end])
-        if found is None:
+        if not ends:
             return end
         if chunk[end : end + 1] == b'"':
             self._streaming = False

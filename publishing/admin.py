@@ -44,7 +44,7 @@ class CallbackAttemptInline(admin.TabularInline):
 @admin.register(CallbackAttempt)
 class CallbackAttemptAdmin(admin.ModelAdmin):
     list_display = ["created_at", "api_client", "story", "story_status", "attempt", "status_code", "delivered"]
-    list_filter = ["delivered", "api_client"]
+    list_filter = ["delivered", "api_client"]  # a client's attempts: filter here (no inline: its add form stays plain)
     readonly_fields = [f.name for f in CallbackAttempt._meta.fields]
 
 
@@ -90,7 +90,6 @@ class ApiClientAdmin(admin.ModelAdmin):
     list_filter = ["is_active", "organization"]
     search_fields = ["name", "client_id"]
     readonly_fields = ["client_id", "created_at", "last_used_at"]
-    inlines = [CallbackAttemptInline]
     actions = ["rotate_secret"]
 
     def save_model(self, request: HttpRequest, obj: ApiClient, form: Any, change: bool) -> None:

@@ -44,12 +44,7 @@ class Base64AssetField(serializers.Field):
     default_error_messages = {"invalid": _lazy("Not a valid string."), "too_large": _lazy("The file is too large.")}
 
     def to_internal_value(self, data: Any) -> StreamedAsset:
-        if isinstance(data, str):  # a caller that did not go through the parser
-            streamed = StreamedAsset(assets.VIDEO_LIMIT)
-            streamed.feed(data.encode("ascii", "replace"))
-            streamed.finish()
-            data = streamed
-        if not isinstance(data, StreamedAsset):
+        if not isinstance(data, StreamedAsset):  # the parser streams every string: this is a number, a list…
             self.fail("invalid")
         if data.invalid:
             raise Base64Error()

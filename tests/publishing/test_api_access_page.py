@@ -99,3 +99,12 @@ def test_a_client_made_for_one_dealer_is_refused_by_another(dealer: Dealer) -> N
     access = str(RefreshToken.for_user(dealer.owner).access_token)
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {access}", HTTP_X_CLIENT_ID=client_id, HTTP_X_CLIENT_SECRET=secret)
     assert api.get(stories_url(other_org.pk)).status_code == 403
+
+
+def test_the_guide_is_served_and_linked_from_the_swagger_page(client: Client) -> None:
+    guide = client.get("/api/story-api.md")
+    swagger = client.get("/api/docs/").content.decode()
+
+    assert guide.status_code == 200 and guide["Content-Type"].startswith("text/markdown")
+    assert "## 3. The walk" in guide.content.decode()
+    assert 'href="/api/story-api.md"' in swagger

@@ -24,6 +24,7 @@ from publishing.forms import ApiClientForm
 from publishing.models import ApiClient, CallbackAttempt
 
 RECENT_ATTEMPTS = 20
+NEW_SECRET_KEY = "publishing:new-api-secret"
 GUIDE = Path(settings.BASE_DIR) / "docs" / "story-api.md"
 
 
@@ -121,16 +122,30 @@ def story_api_guide(request: HttpRequest) -> HttpResponse:
 def api_access(request: HttpRequest, organization_id: int) -> HttpResponse:
     organization = _managed(request, organization_id)
     if request.method != "POST":
-        return _render(request, organization)
+        return _render(request, organization, new_secret=_take_secret(request))
     form = ApiClientForm(request.POST)
     if not form.is_valid():
         return _render(request, organization, form=form)
     client = form.save(commit=False)
     client.organization = organization
+    return _show_secret_once(request, organization, client)
+
+
+def _show_secret_once(request: HttpRequest, organization: Organization, client: ApiClient) -> HttpResponse:
+    """Post/redirect/get, so a reload cannot make another client: the secret waits in the
+    server-side session for the one GET that follows, which removes it."""
     secret = client.set_new_secret()
     client.save()
-    # Shown in this response only, never stored in the session or a message.
-    return _render(request, organization, new_secret={"client": client, "secret": secret})
+    request.session[NEW_SECRET_KEY] = {"client_pk": client.pk, "secret": secret}
+    return redirect("publishing:api-access", organization_id=organization.pk)
+
+
+def _take_secret(request: HttpRequest) -> dict[str, Any] | None:
+    pending = request.session.pop(NEW_SECRET_KEY, None)
+    if pending is None:
+        return None
+    client = ApiClient.objects.filter(pk=pending["client_pk"]).first()
+    return {"client": client, "secret": pending["secret"]} if client else None
 
 
 @login_required
@@ -138,9 +153,7 @@ def api_access(request: HttpRequest, organization_id: int) -> HttpResponse:
 def rotate_client(request: HttpRequest, organization_id: int, client_pk: int) -> HttpResponse:
     organization = _managed(request, organization_id)
     client = get_object_or_404(ApiClient, pk=client_pk, organization=organization, is_active=True)
-    secret = client.set_new_secret()
-    client.save(update_fields=["secret_hash", "secret_encrypted"])
-    return _render(request, organization, new_secret={"client": client, "secret": secret})
+    return _show_secret_once(request, organization, client)
 
 
 @login_required

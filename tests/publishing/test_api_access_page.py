@@ -38,7 +38,9 @@ def page_url(dealer: Dealer) -> str:
 def test_an_owner_creates_a_client_and_sees_its_secret_once(dealer: Dealer) -> None:
     browser = signed_in(dealer)
 
-    created = browser.post(page_url(dealer), {"name": "Loja virtual", "callback_url": "https://loja.example/cb"})
+    created = browser.post(
+        page_url(dealer), {"name": "Loja virtual", "callback_url": "https://loja.example/cb"}, follow=True
+    )
 
     client = ApiClient.objects.get(organization=dealer.organization)
     [secret] = SECRET.findall(created.content.decode())
@@ -64,10 +66,10 @@ def test_the_page_shows_the_dealer_id_the_page_id_and_curls_with_them(dealer: De
 
 def test_rotating_gives_a_new_secret_and_revoking_stops_the_client(dealer: Dealer) -> None:
     browser = signed_in(dealer)
-    [first] = SECRET.findall(browser.post(page_url(dealer), {"name": "Loja"}).content.decode())
+    [first] = SECRET.findall(browser.post(page_url(dealer), {"name": "Loja"}, follow=True).content.decode())
     client = ApiClient.objects.get(organization=dealer.organization)
 
-    [second] = SECRET.findall(browser.post(f"{page_url(dealer)}{client.pk}/rotate/").content.decode())
+    [second] = SECRET.findall(browser.post(f"{page_url(dealer)}{client.pk}/rotate/", follow=True).content.decode())
 
     assert not can_list(dealer, client.client_id, first) and can_list(dealer, client.client_id, second)
     browser.post(f"{page_url(dealer)}{client.pk}/", {"revoke": "on"})

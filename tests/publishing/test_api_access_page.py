@@ -15,6 +15,8 @@ from accounts.models import Membership, Role
 from publishing.models import ApiClient
 from tests.publishing.conftest import Dealer, make_user, stories_url
 
+pytestmark = pytest.mark.sqlite  # make run's default database: the partial unique key and the page's queries
+
 SECRET = re.compile(r"<code data-secret>([^<]+)</code>")
 
 

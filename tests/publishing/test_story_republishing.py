@@ -14,7 +14,7 @@ from publishing.models import AssetType, StoryStatus
 from tests.publishing.conftest import JPEG_B64, PNG, Dealer, stories_url
 from tests.publishing.test_publishing_worker import page_stories, queue, settled
 
-pytestmark = pytest.mark.usefixtures("celery_worker", "transactional_db")
+pytestmark = [pytest.mark.sqlite, pytest.mark.usefixtures("celery_worker", "transactional_db")]
 
 
 def test_it_publishes_a_put_with_a_new_file_once_and_keeps_the_first_publication_in_history(

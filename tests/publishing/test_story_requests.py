@@ -5,12 +5,15 @@ from __future__ import annotations
 import base64
 import json
 
+import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
 from publishing.models import Story
 from publishing.parsers import MAX_BODY_BYTES
 from tests.publishing.conftest import JPEG, JPEG_B64, Dealer, RegisteredClient, headers_for, stories_url
+
+pytestmark = pytest.mark.sqlite  # make run's default database: the partial unique key and the page's queries
 
 
 def post_raw(dealer: Dealer, app: RegisteredClient, body: bytes, **extra: str) -> tuple[int, dict]:

@@ -8,4 +8,5 @@ SCRIPTS: list[str] = [
     "bench.collector_memory",
     "bench.webhook_ingest",
     "bench.pages",
+    "bench.story_upload",
 ]

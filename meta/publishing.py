@@ -126,3 +126,25 @@ def publish_container(client: GraphClient, ig_user_id: str, container_id: str) -
 def media_permalink(client: GraphClient, media_id: str) -> str | None:
     body = client.get(media_id, {"fields": "permalink"})
     return body.get("permalink") if isinstance(body, dict) else None
+
+
+# -- Story insights --------------------------------------------------------------------------
+
+# Page stories are Page posts: their counts come from Page Post Insights (reference: Graph API
+# "Page Post Insights", GET /{page-post-id}/insights). Meta documents no replies or navigation
+# for Page stories; those exist for Instagram stories only.
+PAGE_STORY_METRICS = {"reach": "post_impressions_unique", "views": "post_media_view"}
+INSTAGRAM_STORY_METRICS = ("reach", "views", "replies", "shares", "total_interactions", "follows", "profile_visits")
+NAVIGATION_BREAKDOWN = "story_navigation_action_type"
+
+
+def page_story_insights(client: GraphClient, post_id: str) -> list[dict[str, Any]]:
+    body = client.get(f"{post_id}/insights", {"metric": ",".join(PAGE_STORY_METRICS.values())})
+    return list(body.get("data") or [])
+
+
+def instagram_story_insights(client: GraphClient, media_id: str) -> list[dict[str, Any]]:
+    """The story's lifetime counts, then `navigation` with its breakdown (taps forward, back, exits)."""
+    counts = client.get(f"{media_id}/insights", {"metric": ",".join(INSTAGRAM_STORY_METRICS)})
+    navigation = client.get(f"{media_id}/insights", {"metric": "navigation", "breakdown": NAVIGATION_BREAKDOWN})
+    return [*(counts.get("data") or []), *(navigation.get("data") or [])]

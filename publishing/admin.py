@@ -8,7 +8,44 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from publishing.models import ApiClient, Story, StoryStatus
+from publishing.models import ApiClient, CallbackAttempt, Story, StoryPublication, StoryStatus
+
+
+class StoryPublicationInline(admin.TabularInline):
+    model = StoryPublication
+    extra = 0
+    can_delete = False
+    readonly_fields = [
+        "asset",
+        "asset_type",
+        "asset_id",
+        "facebook_post_id",
+        "story_url",
+        "published_at",
+        "replaced_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class CallbackAttemptInline(admin.TabularInline):
+    model = CallbackAttempt
+    extra = 0
+    can_delete = False
+    readonly_fields = ["created_at", "story", "story_status", "attempt", "url", "status_code", "delivered", "error"]
+    fields = readonly_fields
+    ordering = ["-created_at"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(CallbackAttempt)
+class CallbackAttemptAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "api_client", "story", "story_status", "attempt", "status_code", "delivered"]
+    list_filter = ["delivered", "api_client"]  # a client's attempts: filter here (no inline: its add form stays plain)
+    readonly_fields = [f.name for f in CallbackAttempt._meta.fields]
 
 
 @admin.register(Story)
@@ -27,7 +64,10 @@ class StoryAdmin(admin.ModelAdmin):
         "claimed_at",
         "publish_requested_at",
         "user",
+        "api_client",
+        "idempotency_key",
     ]
+    inlines = [StoryPublicationInline, CallbackAttemptInline]
     actions = ["retry_publish"]
 
     @admin.action(description=_("Retry publishing the selected stories"))
@@ -46,8 +86,8 @@ class StoryAdmin(admin.ModelAdmin):
 
 @admin.register(ApiClient)
 class ApiClientAdmin(admin.ModelAdmin):
-    list_display = ["name", "client_id", "is_active", "created_at", "last_used_at"]
-    list_filter = ["is_active"]
+    list_display = ["name", "organization", "client_id", "is_active", "callback_url", "created_at", "last_used_at"]
+    list_filter = ["is_active", "organization"]
     search_fields = ["name", "client_id"]
     readonly_fields = ["client_id", "created_at", "last_used_at"]
     actions = ["rotate_secret"]
@@ -62,7 +102,7 @@ class ApiClientAdmin(admin.ModelAdmin):
     def rotate_secret(self, request: HttpRequest, queryset: QuerySet[ApiClient]) -> None:
         for client in queryset:
             secret = client.set_new_secret()
-            client.save(update_fields=["secret_hash"])
+            client.save(update_fields=["secret_hash", "secret_encrypted"])
             self._show_secret_once(request, client, secret)
 
     def _show_secret_once(self, request: HttpRequest, client: ApiClient, secret: str) -> None:

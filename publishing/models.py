@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import vault
 from accounts.models import Credential, CredentialKind, Organization
 
 
@@ -23,8 +24,20 @@ class ApiClient(models.Model):
     """
 
     name = models.CharField(_("name"), max_length=200)
+    # Empty for clients a superuser made in the admin: those may act for any dealer.
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="api_clients"
+    )
     client_id = models.CharField(_("client id"), max_length=64, unique=True, editable=False)
     secret_hash = models.CharField(max_length=128, editable=False)
+    # Callbacks are signed with the plain secret, so it is also kept encrypted (like Page tokens).
+    secret_encrypted = models.TextField(editable=False, blank=True)
+    callback_url = models.URLField(
+        _("callback URL"),
+        max_length=500,
+        blank=True,
+        help_text=_("Receives a signed POST when a story is published or fails."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
@@ -44,7 +57,14 @@ class ApiClient(models.Model):
         plain = secrets.token_urlsafe(32)
         salt = secrets.token_hex(8)
         self.secret_hash = f"sha256${salt}${_digest(salt, plain)}"
+        self.secret_encrypted = vault.encrypt(plain)
         return plain
+
+    def sign(self, body: bytes) -> str | None:
+        """`sha256=<hex>` of the body keyed by the plain secret; None for a client made before callbacks."""
+        if not self.secret_encrypted:
+            return None
+        return "sha256=" + hmac.new(vault.decrypt(self.secret_encrypted).encode(), body, hashlib.sha256).hexdigest()
 
     def check_secret(self, plain: str) -> bool:
         try:
@@ -127,6 +147,10 @@ class Story(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="stories"
     )
     page_id = models.CharField(_("Page id"), max_length=64)
+    api_client = models.ForeignKey(
+        ApiClient, null=True, blank=True, on_delete=models.SET_NULL, related_name="stories", editable=False
+    )
+    idempotency_key = models.CharField(_("Idempotency-Key"), max_length=255, blank=True, editable=False)
     status = models.PositiveSmallIntegerField(_("status"), choices=StoryStatus.choices, default=StoryStatus.QUEUED)
     facebook_publish_status = models.PositiveSmallIntegerField(
         _("Meta publish status"), choices=StoryStatus.choices, default=StoryStatus.QUEUED
@@ -149,6 +173,13 @@ class Story(models.Model):
         verbose_name_plural = _("stories")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["organization", "channel", "-created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "channel", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="one_story_per_idempotency_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} story #{self.pk} ({self.get_status_display()})"
@@ -186,11 +217,39 @@ class Story(models.Model):
             error=None,
             claimed_at=None,
         )
+        self.announce()
 
     def mark_failed(self, error: str) -> None:
         self.save_progress(
             status=StoryStatus.ERROR, facebook_publish_status=StoryStatus.ERROR, error=error, claimed_at=None
         )
+        self.announce()
+
+    def announce(self) -> None:
+        """Tell the API client that queued the story, if it set a callback URL (after commit)."""
+        from publishing.tasks import deliver_callback
+
+        if self.api_client_id is None:
+            return
+        story_id, status = self.pk, self.status
+        transaction.on_commit(lambda: deliver_callback.delay(story_id, status))
+
+    def archive_publication(self) -> list[str]:
+        """Move the current publication to the history and forget its Meta ids, so the story is
+        published anew (once) instead of being marked published again under the old post id.
+        Returns the fields changed, for save(update_fields=…)."""
+        if self.facebook_post_id:
+            self.publications.create(
+                asset=self.asset.name,
+                asset_type=self.asset_type,
+                asset_id=self.asset_id,
+                facebook_post_id=self.facebook_post_id,
+                story_url=self.story_url,
+                published_at=self.published_at,
+            )
+        self.facebook_post_id = self.story_url = self.published_at = self.publish_requested_at = None
+        self.asset_id = ""
+        return ["asset_id", "facebook_post_id", "story_url", "published_at", "publish_requested_at"]
 
     def release(self) -> None:
         self.save_progress(claimed_at=None)
@@ -214,3 +273,69 @@ class Story(models.Model):
             claimed_at=None,
         )
         self.queue_publishing()
+
+
+class StoryPublication(models.Model):
+    """A publication a later PUT/PATCH replaced: Meta still shows it (until it expires), we keep its ids."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="publications")
+    asset = models.CharField(_("asset"), max_length=255, blank=True)
+    asset_type = models.PositiveSmallIntegerField(_("asset type"), choices=AssetType.choices)
+    asset_id = models.CharField(_("Meta asset id"), max_length=64, blank=True)
+    facebook_post_id = models.CharField(_("Meta post id"), max_length=64)
+    story_url = models.URLField(_("story URL"), max_length=500, null=True, blank=True)  # noqa: DJ001
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    replaced_at = models.DateTimeField(_("replaced"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("earlier publication")
+        verbose_name_plural = _("earlier publications")
+        ordering = ["replaced_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.facebook_post_id} (story #{self.story_id})"
+
+
+class StoryInsight(models.Model):
+    """The latest value Meta reported for one metric of a published story, and where it came from."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="insights")
+    facebook_post_id = models.CharField(max_length=64)
+    metric = models.CharField(_("metric"), max_length=64)
+    value = models.BigIntegerField(_("value"), null=True, blank=True)
+    breakdown = models.JSONField(default=dict, blank=True)
+    source = models.CharField(_("source"), max_length=300)
+    collected_at = models.DateTimeField(_("collected"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("story insight")
+        verbose_name_plural = _("story insights")
+        ordering = ["metric"]
+        constraints = [
+            models.UniqueConstraint(fields=["story", "facebook_post_id", "metric"], name="one_value_per_story_metric")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric}={self.value}"
+
+
+class CallbackAttempt(models.Model):
+    """One POST of a story's state to its API client's callback URL, kept for the admin and the page."""
+
+    api_client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="callback_attempts")
+    story = models.ForeignKey(Story, null=True, on_delete=models.SET_NULL, related_name="callback_attempts")
+    url = models.URLField(max_length=500)
+    story_status = models.PositiveSmallIntegerField(_("story status"), choices=StoryStatus.choices)
+    attempt = models.PositiveSmallIntegerField(_("attempt"))
+    status_code = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    delivered = models.BooleanField(_("delivered"), default=False)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("callback attempt")
+        verbose_name_plural = _("callback attempts")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.url} #{self.attempt} → {self.status_code or self.error}"

@@ -30,5 +30,8 @@ class CanManageDealer(BasePermission):
         )
         if membership is None or (request.method not in SAFE_METHODS and not membership.can_act):
             return False
+        client = getattr(request, "api_client", None)
+        if client is not None and client.organization_id not in (None, membership.organization_id):
+            return False  # a client made on one dealer's API access page serves that dealer only
         view.dealer = membership.organization
         return True

@@ -12,12 +12,13 @@ from dataclasses import replace
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from meta import publishing as graph
 from meta.client import GraphClient
 from meta.conf import FACEBOOK_WWW, MetaConfig
 from meta.errors import ContainerNotReady, MetaError, PublishLimitReached
+from publishing import assets
 from publishing.models import AssetType, Channel, Story
 
 CONTAINER_POLLS = 10
@@ -36,6 +37,8 @@ def publish(story: Story) -> None:
         raise PublishingError(f"Page {story.page_id} has no usable Page token: reconnect it.")
     # No client-level retries: a retried publish call could post twice. The task retries
     # instead, and resumes from the stored step.
+    if story.asset_type == AssetType.VIDEO and not story.facebook_post_id:
+        check_video(story)
     client = credential.graph_client(config=replace(MetaConfig.from_settings(), retries=0))
     if story.facebook_post_id:  # published by an earlier run that died before saying so
         story.mark_published(story.facebook_post_id, story.story_url)
@@ -45,6 +48,17 @@ def publish(story: Story) -> None:
         _publish_page_video(client, story)
     else:
         _publish_page_photo(client, story)
+
+
+def check_video(story: Story) -> None:
+    """Meta's story video rules, read from the MP4's boxes; the error in the contract's Portuguese."""
+    try:
+        with translation.override("pt-br"), default_storage.open(story.asset.name, "rb") as handle:
+            assets.check_story_video(handle, story.asset.size, story.channel)
+    except FileNotFoundError as exc:
+        raise PublishingError("The story's asset file is missing from storage.") from exc
+    except assets.AssetRejected as exc:
+        raise PublishingError(str(exc)) from exc
 
 
 def _asset_bytes(story: Story) -> bytes:

@@ -72,6 +72,13 @@ STORY_QUEUED = {
 
 DEALER_ID = OpenApiParameter("dealer_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="ID da loja")
 STORY_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="ID do story")
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Até 255 caracteres: um POST repetido com a mesma chave responde o primeiro story (docs/story-api.md)",
+)
 
 LIST_EXAMPLE = OpenApiExample(
     "Lista de Stories",
@@ -180,7 +187,7 @@ def story_schemas(platform: str) -> dict[str, Any]:
         "create": {
             "tags": tags,
             "summary": f"Cria um novo story do {platform}",
-            "parameters": [DEALER_ID],
+            "parameters": [DEALER_ID, IDEMPOTENCY_KEY],
             "responses": {201: StorySerializer, 400: ERROR_400, **ERRORS},
             "examples": [IMAGE_REQUEST, VIDEO_REQUEST, CREATED_EXAMPLE],
         },

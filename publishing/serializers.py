@@ -4,16 +4,17 @@ from datetime import UTC
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import exceptions, serializers
 
 from accounts.models import Organization
 from collector.models import Platform, Profile
 from publishing import assets
-from publishing.models import AssetType, Story, StoryStatus
+from publishing.models import AssetType, Story, StoryInsight, StoryPublication, StoryStatus
+from publishing.upload import StreamedAsset
 
 # The contract's examples: "2024-01-15T10:30:00Z" (UTC, whole seconds).
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -34,6 +35,22 @@ class Base64Error(exceptions.APIException):
 class Timestamp(serializers.DateTimeField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format=TIMESTAMP_FORMAT, default_timezone=UTC, read_only=True, **kwargs)
+
+
+@extend_schema_field(serializers.CharField())
+class Base64AssetField(serializers.Field):
+    """`asset_base64`, already decoded to a temporary file by StoryJSONParser as the body streamed in."""
+
+    default_error_messages = {"invalid": _lazy("Not a valid string."), "too_large": _lazy("The file is too large.")}
+
+    def to_internal_value(self, data: Any) -> StreamedAsset:
+        if not isinstance(data, StreamedAsset):  # the parser streams every string: this is a number, a list…
+            self.fail("invalid")
+        if data.invalid:
+            raise Base64Error()
+        if data.too_large:
+            self.fail("too_large")
+        return data
 
 
 class StorySerializer(serializers.ModelSerializer):
@@ -57,10 +74,9 @@ class StorySerializer(serializers.ModelSerializer):
         source="get_facebook_publish_status_display", read_only=True
     )
     story_url = serializers.CharField(read_only=True, allow_null=True)
-    asset_base64 = serializers.CharField(
+    asset_base64 = Base64AssetField(
         write_only=True,
         required=False,
-        trim_whitespace=False,
         help_text="Arquivo em Base64 (imagem JPG/PNG ou vídeo MP4), com ou sem o prefixo data:…;base64,",
     )
 
@@ -112,72 +128,113 @@ class StorySerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(f"Page ID '{value}' does not belong to dealer ID '{self.dealer.pk}'")
         return value
 
-    def validate_asset_base64(self, value: str) -> bytes:
-        if len(value) > assets.MAX_BASE64_LENGTH:
-            raise serializers.ValidationError(_("The file is too large."), code="too_large")
-        try:
-            return assets.decode(value)
-        except assets.Base64Invalid as exc:
-            raise Base64Error() from exc
-
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        content = attrs.pop("asset_base64", None)
-        if content is not None:
+        streamed: StreamedAsset | None = attrs.pop("asset_base64", None)
+        channel = self.context["channel"]
+        if streamed is not None:
             asset_type = attrs.get("asset_type", getattr(self.instance, "asset_type", None))
             try:
-                attrs["decoded_asset"] = assets.check(content, asset_type, self.context["channel"])
+                extension = assets.check(streamed.head(16), streamed.size, asset_type, channel)
             except assets.AssetRejected as exc:
                 raise serializers.ValidationError({"asset_base64": [str(exc)]}) from exc
+            attrs["new_asset"] = (File(streamed.file), extension)
         elif self.instance is not None and "asset_type" in attrs and attrs["asset_type"] != self.instance.asset_type:
             # The stored file was checked against the old type; a new type needs a new file.
             if self.instance.asset:
                 with self.instance.asset.open("rb") as handle:
-                    stored = handle.read()
+                    head = handle.read(16)
                 try:
-                    assets.check(stored, attrs["asset_type"], self.context["channel"])
+                    assets.check(head, self.instance.asset.size, attrs["asset_type"], channel)
                 except assets.AssetRejected as exc:
                     raise serializers.ValidationError({"asset_type": [str(exc)]}) from exc
         return attrs
 
+    def to_representation(self, story: Story) -> dict[str, Any]:
+        data = super().to_representation(story)
+        # Only a republished story carries `history`: the contract's examples stay as they are.
+        earlier = list(story.publications.all()) if story.pk else []
+        if earlier:
+            data["history"] = [publication_json(item) for item in earlier]
+        return data
+
     def create(self, validated_data: dict[str, Any]) -> Story:
-        decoded = validated_data.pop("decoded_asset", None)
+        new_asset = validated_data.pop("new_asset", None)
+        request = self.context["request"]
         story = Story(
             organization=self.dealer,
             channel=self.context["channel"],
-            user=self.context["request"].user,
+            user=request.user,
+            api_client=getattr(request, "api_client", None),
+            idempotency_key=self.context.get("idempotency_key", ""),
             **validated_data,
         )
-        if decoded is not None:
-            story.asset.save(f"story.{decoded.extension}", ContentFile(decoded.content), save=False)
+        if new_asset is not None:
+            story.asset.save(f"story.{new_asset[1]}", new_asset[0], save=False)
         story.save()
         if story.status == StoryStatus.QUEUED:
             story.queue_publishing()
         return story
 
     def update(self, story: Story, validated_data: dict[str, Any]) -> Story:
-        decoded = validated_data.pop("decoded_asset", None)
-        was_queued = story.status == StoryStatus.QUEUED
+        new_asset = validated_data.pop("new_asset", None)
+        was = story.status
         # Only what this request changes: the worker may be saving its progress meanwhile.
         changed = set(validated_data)
         for name, value in validated_data.items():
             setattr(story, name, value)
-        if decoded is not None:
-            changed |= {"asset", "asset_id", "publish_requested_at"}
+        if new_asset is not None:
+            changed.add("asset")
             old_name = story.asset.name
-            story.asset.save(f"story.{decoded.extension}", ContentFile(decoded.content), save=False)
-            story.reset_progress()
+            story.asset.save(f"story.{new_asset[1]}", new_asset[0], save=False)
             if old_name:
                 storage = story.asset.storage
                 transaction.on_commit(lambda: storage.delete(old_name))
-        requeued = story.status == StoryStatus.QUEUED and not was_queued
-        if requeued:
-            story.reset_progress()
+        republish = story.status == StoryStatus.QUEUED and (was != StoryStatus.QUEUED or new_asset is not None)
+        if republish:
+            # A new publication: the old one goes to the history, its ids are not reused.
+            changed |= {"error", "facebook_publish_status", *story.archive_publication()}
             story.error = None
-            changed |= {"error", "asset_id", "publish_requested_at"}
+            story.facebook_publish_status = StoryStatus.QUEUED
+        elif new_asset is not None:
+            story.reset_progress()
+            changed |= {"asset_id", "publish_requested_at"}
         story.save(update_fields=sorted(changed))
-        if requeued or (decoded is not None and story.status == StoryStatus.QUEUED):
+        if republish:
             story.queue_publishing()
         return story
+
+
+def publication_json(item: StoryPublication) -> dict[str, Any]:
+    return {
+        "asset_type": item.asset_type,
+        "asset_id": item.asset_id,
+        "facebook_post_id": item.facebook_post_id,
+        "story_url": item.story_url,
+        "published_at": item.published_at.astimezone(UTC).strftime(TIMESTAMP_FORMAT) if item.published_at else None,
+        "replaced_at": item.replaced_at.astimezone(UTC).strftime(TIMESTAMP_FORMAT),
+    }
+
+
+class StoryInsightSerializer(serializers.ModelSerializer):
+    collected_at = Timestamp()
+
+    class Meta:
+        model = StoryInsight
+        fields = ["value", "breakdown", "source", "collected_at"]
+
+
+class StoryInsightsSerializer(serializers.Serializer):
+    """`metrics` maps each metric (reach, views, replies, navigation…) to its value and provenance."""
+
+    id = serializers.IntegerField(read_only=True)
+    facebook_post_id = serializers.CharField(read_only=True, allow_null=True)
+    published_at = Timestamp(allow_null=True)
+    metrics = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.DictField(child=StoryInsightSerializer()))
+    def get_metrics(self, story: Story) -> dict[str, Any]:
+        current = story.insights.filter(facebook_post_id=story.facebook_post_id or "")
+        return {item.metric: StoryInsightSerializer(item).data for item in current}
 
 
 class DetailSerializer(serializers.Serializer):

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from celery import Task, shared_task
+from django.utils import timezone
 
 from meta.errors import ContainerNotReady, MetaError, PublishLimitReached, RateLimited, TokenInvalid, TransientError
-from publishing import publisher
+from publishing import callbacks, publisher, results
 from publishing.models import Story
 
 logger = logging.getLogger(__name__)
@@ -54,3 +56,36 @@ def publish_story(self: Task, story_id: int) -> str:
         story.mark_failed("Unexpected error while publishing; the worker log has the details.")
         raise
     return "published"
+
+
+@shared_task(acks_late=True)
+def deliver_callback(story_id: int, status: int, attempt: int = 1, first_attempt_at: str | None = None) -> str:
+    """POST the story to its client's callback URL; on failure, again with backoff for 24 hours."""
+    story = Story.objects.select_related("api_client", "organization", "user").filter(pk=story_id).first()
+    if story is None:
+        return "story gone"
+    started = datetime.fromisoformat(first_attempt_at) if first_attempt_at else timezone.now()
+    record = callbacks.deliver(story, status, attempt)
+    if record is None or record.delivered:
+        return "no callback URL" if record is None else "delivered"
+    if not callbacks.should_retry(started, attempt):
+        return "gave up"
+    deliver_callback.apply_async(
+        (story_id, status, attempt + 1, started.isoformat()), countdown=callbacks.retry_delay(attempt)
+    )
+    return "will retry"
+
+
+@shared_task
+def collect_story_insights(story_id: int | None = None) -> int:
+    """Every live story's results (the beat schedule), or one story's when its insights are read."""
+    stories = results.live_stories()
+    if story_id is not None:
+        stories = stories.filter(pk=story_id)
+    collected = 0
+    for story in stories:
+        try:
+            collected += results.collect(story)
+        except MetaError as exc:  # one story's failure does not stop the others
+            logger.warning("story %s insights: %s", story.pk, exc)
+    return collected

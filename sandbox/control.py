@@ -115,6 +115,8 @@ def _locked(state: State, req: Request, key: tuple[str, str], body: dict[str, An
         return json_response(messages_summary(state, req.query.get("account")))
     if key == ("POST", "/messages"):
         return json_response(add_message(state, body), 201)
+    if key == ("POST", "/story_insights"):
+        return json_response(publishing.set_story_insights(state, body))
     if key == ("GET", "/published"):
         return json_response(publishing.published_summary(state))
     if key == ("POST", "/reset"):

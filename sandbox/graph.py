@@ -115,6 +115,8 @@ def route(ctx: Ctx) -> Any:
         raise GraphError(100, f"Unsupported {method.lower()} request.", type_="GraphMethodException")
     if parts[1:] == ["subscriptions"] and parts[0] in (META_APP_ID, INSTAGRAM_APP_ID) and ctx.host == FB_HOST:
         return apps.subscriptions(ctx, parts[0])
+    if method == "GET" and parts[1:] == ["insights"] and (story := publishing.find_page_story(ctx.state, parts[0])):
+        return publishing.page_story_insights(ctx, story)
     edge = parts[1] if len(parts) == 2 else None
     if method == "GET" and ctx.fb_login and pages.post_index(parts[0]) is not None:
         return pages.read_post(ctx, pages.post(ctx.state.seed, ctx.state.anchor, pages.post_index(parts[0]) or 0), edge)

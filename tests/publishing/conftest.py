@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import base64
 import os
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
@@ -18,6 +22,7 @@ from accounts.models import Credential, CredentialKind, Membership, Organization
 from collector.models import Platform, Profile
 from meta.client import GraphClient
 from publishing.models import ApiClient
+from tests.publishing.mp4 import mp4
 
 # tests/bootstrap.py gives the run (and its workers) a throwaway media folder.
 MEDIA_ROOT = Path(os.environ["MEDIA_ROOT"])
@@ -25,7 +30,7 @@ MEDIA_ROOT = Path(os.environ["MEDIA_ROOT"])
 # The smallest files whose signatures pass the content checks.
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
-MP4 = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41" + b"\x00" * 256
+MP4 = mp4()  # a 10 s 1080x1920 H.264 story video, as far as its boxes tell
 JPEG_B64 = base64.b64encode(JPEG).decode()
 MP4_B64 = base64.b64encode(MP4).decode()
 
@@ -126,3 +131,66 @@ def api(api_as: Callable[[User], APIClient], dealer: Dealer) -> APIClient:
 def stories_url(dealer_id: int | str, story_id: int | str | None = None, channel: str = "facebook") -> str:
     base = f"/social-media/{channel}/story/{dealer_id}"
     return base if story_id is None else f"{base}/{story_id}"
+
+
+def give_viewers(sandbox: Any, story_id: str, age_minutes: float = 0, **metrics: int) -> dict[str, Any]:
+    """The sandbox's control call that gives a published story its counts (docs/sandbox.md)."""
+    response = requests.post(
+        f"{sandbox.url}/_sandbox/story_insights",
+        json={"id": story_id, "metrics": metrics, "age_minutes": age_minutes},
+        timeout=10,
+    )
+    response.raise_for_status()
+    return response.json()
+
+
+@dataclass
+class Received:
+    headers: dict[str, str]
+    body: bytes
+
+
+class CallbackReceiver:
+    """An HTTP server of the suite standing in for a shop's callback URL; answers `statuses` in turn."""
+
+    def __init__(self, statuses: list[int]) -> None:
+        self.received: list[Received] = []
+        self.statuses = statuses
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                receiver.received.append(Received(dict(self.headers.items()), body))
+                status = receiver.statuses.pop(0) if receiver.statuses else 200
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/story-callback"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def wait_for(self, count: int, timeout: float) -> list[Received]:
+        deadline = time.monotonic() + timeout
+        while len(self.received) < count and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(self.received) >= count, f"{len(self.received)} callbacks of {count} in {timeout}s"
+        return self.received
+
+
+@pytest.fixture
+def callback_receiver() -> Iterator[Callable[[list[int]], CallbackReceiver]]:
+    made: list[CallbackReceiver] = []
+
+    def make(statuses: list[int]) -> CallbackReceiver:
+        made.append(CallbackReceiver(list(statuses)))
+        return made[-1]
+
+    yield make
+    for receiver in made:
+        receiver.server.shutdown()
+        receiver.server.server_close()

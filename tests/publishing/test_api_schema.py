@@ -75,9 +75,12 @@ def test_the_interactive_docs_load_everything_from_this_server(client: Client) -
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "/api/schema/" in html
     assert "cdn" not in html.lower() and "https://" not in html
     assert "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert "<script>" not in html and "<style>" not in html  # the CSP allows files only
+    initialiser = client.get("/api/docs/?script=")
+    assert initialiser["Content-Type"].startswith("application/javascript")
+    assert "/api/schema/" in initialiser.content.decode()
 
 
 @pytest.fixture

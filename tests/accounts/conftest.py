@@ -8,7 +8,10 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.apps import apps
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Cast
 
 from accounts import services
 from accounts.models import Credential, Membership, Organization, Role
@@ -18,15 +21,15 @@ from meta.oauth import IssuedToken
 SESSION_TOKENS: set[str] = set()
 
 
-def text_columns() -> list[tuple[str, str]]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT table_name, column_name FROM information_schema.columns
-            WHERE table_schema = 'public' AND data_type IN ('text', 'character varying', 'json', 'jsonb')
-            """
-        )
-        return list(cursor.fetchall())
+def text_columns() -> list[tuple[type[models.Model], str]]:
+    """Every text and JSON column of every table, as (model, field name), on any database."""
+    kinds = (models.CharField, models.TextField, models.JSONField)
+    return [
+        (model, field.name)
+        for model in apps.get_models(include_auto_created=True)
+        for field in model._meta.concrete_fields
+        if isinstance(field, kinds)
+    ]
 
 
 def plaintext_hits(tokens: set[str]) -> list[str]:
@@ -35,14 +38,12 @@ def plaintext_hits(tokens: set[str]) -> list[str]:
     if not tokens:
         return []
     hits = []
-    with connection.cursor() as cursor:
-        for table, column in text_columns():
-            cursor.execute(
-                f'SELECT 1 FROM "{table}" WHERE "{column}"::text LIKE ANY(%s) LIMIT 1',
-                [[f"%{token}%" for token in tokens]],
-            )
-            if cursor.fetchone():
-                hits.append(f"{table}.{column}")
+    for model, column in text_columns():
+        holds = Q()
+        for token in tokens:
+            holds |= Q(as_text__contains=token)
+        if model._default_manager.annotate(as_text=Cast(column, models.TextField())).filter(holds).exists():
+            hits.append(f"{model._meta.db_table}.{column}")
     return hits
 
 

@@ -235,6 +235,7 @@ def _capture(frame: pd.DataFrame, media_ids: dict[str, int], captured_at: dateti
         "captured_at": [captured_at] * len(changed),
         **{name: _column(changed, name) for name in INSIGHT_COLUMNS},
         "navigation_breakdown": changed["navigation_breakdown"].tolist(),
+        "suppressed": [{}] * len(changed),  # Meta's Graph reads give values or errors, never -1
         "raw": changed["insights_raw"].tolist(),
     }
     quote = connection.ops.quote_name

@@ -17,6 +17,7 @@ from django.utils import timezone
 from collector import pages as page_jobs
 from collector import pipeline
 from collector.models import (
+    FOLLOWER_PRIVACY_FLOOR,
     Comment,
     CommentSource,
     Media,
@@ -374,8 +375,17 @@ def snapshot(job: Job) -> None:
         values |= _account_values(
             instagram.account_insights(job.client, profile.meta_id, midnight - timedelta(days=1), midnight)
         )
+    values["suppressed"] = _withheld(profile, values)
     ProfileSnapshot.objects.update_or_create(profile=profile, date=today, defaults=values)
     job.upserted += 1
+
+
+def _withheld(profile: Profile, values: dict[str, Any]) -> dict[str, int]:
+    """{column: 100} for the follower figures Meta left out because the account is under its
+    privacy floor of 100 followers: null with that reason, not an unknown."""
+    if not profile.below_follower_floor:
+        return {}
+    return {name: FOLLOWER_PRIVACY_FLOOR for name in ("follows", "unfollows") if values.get(name) is None}
 
 
 def account_history(job: Job) -> None:
@@ -428,6 +438,7 @@ def _history_row(
     previous = day - timedelta(days=1)
     values["follows"] = gained.get(previous)
     values["raw"]["new_followers"] = gained.get(previous)
+    values["suppressed"] = _withheld(profile, values)
     return ProfileSnapshot(
         profile=profile, date=day, followers_count=followers.get(day), followers_estimated=day in followers, **values
     )

@@ -5,6 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Credential, Organization
 
+# Meta's privacy floors: story values under 5 viewers, account audience data under 100 followers.
+STORY_PRIVACY_FLOOR = 5
+FOLLOWER_PRIVACY_FLOOR = 100
+
 
 class Platform(models.TextChoices):
     INSTAGRAM = "instagram", _("Instagram")
@@ -101,6 +105,11 @@ class Profile(models.Model):
         return self.platform == Platform.FACEBOOK_PAGE
 
     @property
+    def below_follower_floor(self) -> bool:
+        """Meta withholds follows, new followers and audience data from accounts this small."""
+        return not self.is_page and self.followers_count is not None and self.followers_count < FOLLOWER_PRIVACY_FLOOR
+
+    @property
     def backfill_running(self) -> bool:
         return self.backfill_started_at is not None and self.backfill_finished_at is None
 
@@ -127,6 +136,8 @@ class ProfileSnapshot(models.Model):
     total_interactions = models.PositiveIntegerField(_("total interactions"), null=True, blank=True)
     follows = models.PositiveIntegerField(_("follows gained"), null=True, blank=True)
     unfollows = models.PositiveIntegerField(_("unfollows"), null=True, blank=True)
+    # Figures Meta withheld below its privacy floor: {column: floor}; those columns stay null.
+    suppressed = models.JSONField(_("hidden by Meta"), default=dict, blank=True)
     reach_breakdown = models.JSONField(
         _("reach by surface"), default=dict, blank=True, help_text="{media product type: {follow type: reach}}"
     )
@@ -159,11 +170,6 @@ class MediaType(models.TextChoices):
     IMAGE = "IMAGE", _("Image")
     VIDEO = "VIDEO", _("Video")
     CAROUSEL_ALBUM = "CAROUSEL_ALBUM", _("Carousel")
-
-
-# Meta's privacy floors: story values under 5 viewers, account audience data under 100 followers.
-STORY_PRIVACY_FLOOR = 5
-FOLLOWER_PRIVACY_FLOOR = 100
 
 
 class InsightsUnavailable(models.TextChoices):

@@ -214,6 +214,9 @@ ACCOUNT_SERIES = {"reach", "follower_count"}
 DEMOGRAPHICS = {"follower_demographics", "engaged_audience_demographics", "reached_audience_demographics"}
 ACCOUNT_ALL = sorted(ACCOUNT_TOTAL | ACCOUNT_SERIES | DEMOGRAPHICS | {"online_followers"})
 UNIQUE = {"reach", "accounts_engaged"}
+# Withheld below Meta's privacy floor of 100 followers: left out of the answer.
+FOLLOWER_FLOOR = 100
+UNDER_FLOOR = {"follower_count", "online_followers", "follows_and_unfollows", *DEMOGRAPHICS}
 BREAKDOWN_VALUES = {
     "media_product_type": ["POST", "CAROUSEL_CONTAINER", "REEL", "STORY"],
     "follow_type": ["FOLLOWER", "NON_FOLLOWER", "UNKNOWN"],
@@ -337,6 +340,8 @@ def account_insights(acct: data.Account, params: dict[str, str], now: float, url
         days = _follower_count_days(days, meta_day(int(now)))
     out = []
     for name in names:
+        if acct.followers < FOLLOWER_FLOOR and name in UNDER_FLOOR:
+            continue  # Meta: "not available for IG users with fewer than 100 followers"
         if name in DEMOGRAPHICS or name == "online_followers":
             out.append(_lifetime(acct, name, breakdown, params, now))
             continue

@@ -11,7 +11,11 @@ from typing import Any
 
 import pytest
 import requests
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
 
+from accounts.models import Membership, Role
 from collector import collect
 from collector.models import InsightsUnavailable, Media, MediaInsight, Profile, ProfileSnapshot
 from meta import instagram
@@ -127,3 +131,22 @@ def test_a_story_seen_by_fewer_than_five_is_stored_as_hidden_not_zero(sandbox, c
     assert (hidden.reach, hidden.views, hidden.total_interactions) == (None, None, None)
     assert not MediaInsight.objects.filter(media=hidden).exists()
     assert stories.filter(insights_unavailable="", reach__gte=5).exists()
+
+
+def test_an_account_under_100_followers_keeps_its_follow_figures_as_hidden(sandbox, connect, client) -> None:
+    requests.post(
+        f"{sandbox.url}/_sandbox/accounts", json={"username": "quirks.small", "media": 5, "followers": 80}, timeout=30
+    ).raise_for_status()
+    profile = connect("quirks.small")
+
+    collect.account_history(job(profile))
+
+    snapshots = ProfileSnapshot.objects.filter(profile=profile)
+    assert snapshots.count() > 1 and snapshots.get(date=timezone.now().date()).followers_count == 80
+    assert {(s.follows, s.unfollows) for s in snapshots} == {(None, None)}
+    assert {tuple(sorted(s.suppressed.items())) for s in snapshots} == {(("follows", 100), ("unfollows", 100))}
+    member = get_user_model().objects.create_user("quirks-small-member", password="a-long-test-password-1")
+    Membership.objects.create(organization=profile.organization, user=member, role=Role.ADMIN)
+    client.force_login(member)
+    page = client.get(reverse("engagement", args=[profile.pk])).content.decode()
+    assert "hidden by Meta below 100 followers" in page

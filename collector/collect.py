@@ -17,6 +17,7 @@ from django.utils import timezone
 from collector import pages as page_jobs
 from collector import pipeline
 from collector.models import (
+    FOLLOWER_PRIVACY_FLOOR,
     Comment,
     CommentSource,
     Media,
@@ -288,7 +289,10 @@ def deep_insights(job: Job, limit: int = DEEP_PER_RUN) -> None:
     profile = job.profile
     now = timezone.now()
     candidates = Media.objects.filter(
-        profile=profile, is_deleted=False, media_product_type__in=[MediaProductType.FEED, MediaProductType.REELS]
+        profile=profile,
+        is_deleted=False,
+        insights_unavailable="",  # Meta has none to give (posted before the business conversion)
+        media_product_type__in=[MediaProductType.FEED, MediaProductType.REELS],
     )
     stale = Q(deep_insights_at__isnull=True)
     for _name, youngest, oldest, every in BUCKETS:
@@ -324,17 +328,26 @@ def _account_values(body: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for item in body.get("data") or []:
         total = item.get("total_value") or {}
+        rows = instagram.breakdown_results(total)
         if item["name"] == metrics.ACCOUNT_FOLLOWS:
-            split = {
-                r["dimension_values"][0]: r["value"]
-                for b in total.get("breakdowns") or []
-                for r in b.get("results") or []
-            }
+            split = {row.get("follow_type"): row["value"] for row in rows}
             values["follows"], values["unfollows"] = split.get("FOLLOWER"), split.get("NON_FOLLOWER")
+        elif item["name"] == "reach" and rows:
+            values["reach_breakdown"] = _reach_breakdown(rows)
         elif item["name"] in metrics.ACCOUNT_DAILY:
             values[item["name"]] = total.get("value")
     values["raw"] = {"data": body.get("data") or []}  # not `paging`: its URLs carry the token
     return values
+
+
+def _reach_breakdown(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """{surface: {follow type: reach}} from the pairs of `breakdown=media_product_type,follow_type`."""
+    out: dict[str, dict[str, int]] = {}
+    for row in rows:
+        surface, follow_type = row.get("media_product_type"), row.get("follow_type")
+        if surface and follow_type and isinstance(row["value"], int):
+            out.setdefault(surface, {})[follow_type] = row["value"]
+    return out
 
 
 def _midnight(day: date) -> datetime:
@@ -362,8 +375,17 @@ def snapshot(job: Job) -> None:
         values |= _account_values(
             instagram.account_insights(job.client, profile.meta_id, midnight - timedelta(days=1), midnight)
         )
+    values["suppressed"] = _withheld(profile, values)
     ProfileSnapshot.objects.update_or_create(profile=profile, date=today, defaults=values)
     job.upserted += 1
+
+
+def _withheld(profile: Profile, values: dict[str, Any]) -> dict[str, int]:
+    """{column: 100} for the follower figures Meta left out because the account is under its
+    privacy floor of 100 followers: null with that reason, not an unknown."""
+    if not profile.below_follower_floor:
+        return {}
+    return {name: FOLLOWER_PRIVACY_FLOOR for name in ("follows", "unfollows") if values.get(name) is None}
 
 
 def account_history(job: Job) -> None:
@@ -416,6 +438,7 @@ def _history_row(
     previous = day - timedelta(days=1)
     values["follows"] = gained.get(previous)
     values["raw"]["new_followers"] = gained.get(previous)
+    values["suppressed"] = _withheld(profile, values)
     return ProfileSnapshot(
         profile=profile, date=day, followers_count=followers.get(day), followers_estimated=day in followers, **values
     )

@@ -5,6 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Credential, Organization
 
+# Meta's privacy floors: story values under 5 viewers, account audience data under 100 followers.
+STORY_PRIVACY_FLOOR = 5
+FOLLOWER_PRIVACY_FLOOR = 100
+
 
 class Platform(models.TextChoices):
     INSTAGRAM = "instagram", _("Instagram")
@@ -101,6 +105,11 @@ class Profile(models.Model):
         return self.platform == Platform.FACEBOOK_PAGE
 
     @property
+    def below_follower_floor(self) -> bool:
+        """Meta withholds follows, new followers and audience data from accounts this small."""
+        return not self.is_page and self.followers_count is not None and self.followers_count < FOLLOWER_PRIVACY_FLOOR
+
+    @property
     def backfill_running(self) -> bool:
         return self.backfill_started_at is not None and self.backfill_finished_at is None
 
@@ -127,6 +136,11 @@ class ProfileSnapshot(models.Model):
     total_interactions = models.PositiveIntegerField(_("total interactions"), null=True, blank=True)
     follows = models.PositiveIntegerField(_("follows gained"), null=True, blank=True)
     unfollows = models.PositiveIntegerField(_("unfollows"), null=True, blank=True)
+    # Figures Meta withheld below its privacy floor: {column: floor}; those columns stay null.
+    suppressed = models.JSONField(_("hidden by Meta"), default=dict, blank=True)
+    reach_breakdown = models.JSONField(
+        _("reach by surface"), default=dict, blank=True, help_text="{media product type: {follow type: reach}}"
+    )
     followers_estimated = models.BooleanField(
         _("followers estimated"),
         default=False,
@@ -158,6 +172,13 @@ class MediaType(models.TextChoices):
     CAROUSEL_ALBUM = "CAROUSEL_ALBUM", _("Carousel")
 
 
+class InsightsUnavailable(models.TextChoices):
+    # The values are meta.instagram's BEFORE_BUSINESS_CONVERSION (Meta's 100/2108006) and
+    # BELOW_PRIVACY_FLOOR ("(#10) Not enough viewers", a story seen by fewer than 5).
+    BEFORE_BUSINESS_CONVERSION = "before_business_conversion", _("posted before the business account conversion")
+    BELOW_PRIVACY_FLOOR = "below_privacy_floor", _("hidden by Meta below 5 viewers")
+
+
 class Media(models.Model):
     """A post, reel or story. Unique per profile, not globally: two organizations may
     connect the same Instagram account, and each keeps its own copy of its facts."""
@@ -185,6 +206,10 @@ class Media(models.Model):
     shares = models.PositiveIntegerField(_("shares"), null=True, blank=True)
     total_interactions = models.PositiveIntegerField(_("total interactions"), null=True, blank=True)
     insights_updated_at = models.DateTimeField(_("insights updated"), null=True, blank=True)
+    # Why Meta has no insights for this media at all (its values stay null, never 0).
+    insights_unavailable = models.CharField(
+        _("insights unavailable"), max_length=40, choices=InsightsUnavailable.choices, blank=True, default=""
+    )
     deep_insights_at = models.DateTimeField(
         _("type-specific insights read"), null=True, blank=True, help_text="Follows, profile visits, watch times."
     )
@@ -231,6 +256,8 @@ class MediaInsight(models.Model):
     replies = models.PositiveIntegerField(null=True, blank=True)
     navigation = models.PositiveIntegerField(null=True, blank=True)
     navigation_breakdown = models.JSONField(default=dict, blank=True)
+    # Values Meta withheld below its privacy floor: {column: floor}; those columns stay null.
+    suppressed = models.JSONField(_("hidden by Meta"), default=dict, blank=True)
     raw = models.JSONField(default=dict, blank=True)
 
     class Meta:

@@ -45,6 +45,7 @@ COMPARED = [
     "saved",
     "shares",
     "total_interactions",
+    "insights_unavailable",
     "is_deleted",
 ]
 # Insight values copied onto Media; a chunk without insights (a fresh media, a fallback page)
@@ -87,7 +88,8 @@ def transform(items: list[dict[str, Any]]) -> pd.DataFrame:
             "like_count": [item.get("like_count") for item in items],
             "comments_count": [item.get("comments_count") for item in items],
             "children": [(item.get("children") or {}).get("data", []) for item in items],
-            "raw": [{k: v for k, v in item.items() if k != "insights"} for item in items],
+            "raw": [{k: v for k, v in item.items() if k not in ("insights", "insights_unavailable")} for item in items],
+            "insights_unavailable": [item.get("insights_unavailable") or "" for item in items],
             "insights_raw": [item.get("insights") or {} for item in items],
             "navigation_breakdown": [r.get("navigation_breakdown") or {} for r in readings],
             **{name: pd.array([r.get(name) for r in readings], dtype="Int64") for name in INSIGHT_COLUMNS},
@@ -233,6 +235,7 @@ def _capture(frame: pd.DataFrame, media_ids: dict[str, int], captured_at: dateti
         "captured_at": [captured_at] * len(changed),
         **{name: _column(changed, name) for name in INSIGHT_COLUMNS},
         "navigation_breakdown": changed["navigation_breakdown"].tolist(),
+        "suppressed": [{}] * len(changed),  # Meta's Graph reads give values or errors, never -1
         "raw": changed["insights_raw"].tolist(),
     }
     quote = connection.ops.quote_name

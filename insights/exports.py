@@ -28,7 +28,14 @@ from meta.metrics import COLLECTED
 CHUNK_ROWS = 5000
 BLOCK_BYTES = 64 * 1024
 # pandas dtypes per column kind: nullable, so a chunk of nulls keeps the column's type.
-DTYPES = {"int": "Int64", "str": "string", "time": "datetime64[ns, UTC]", "bool": "boolean", "date": "object"}
+DTYPES = {
+    "int": "Int64",
+    "str": "string",
+    "time": "datetime64[ns, UTC]",
+    "bool": "boolean",
+    "date": "object",
+    "hidden": "string",  # MediaInsight.suppressed, written "replies<5,reach<5": hidden by Meta below 5
+}
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,7 @@ DATASETS: dict[str, Dataset] = {
             ("permalink", "permalink", "str"),
             *_MEDIA_METRICS,
             ("insights_updated_at_utc", "insights_updated_at", "time"),
+            ("insights_unavailable", "insights_unavailable", "str"),  # why Meta gave none: its metrics stay empty
         )
     ),
     "insights": InsightDataset(
@@ -89,6 +97,7 @@ DATASETS: dict[str, Dataset] = {
             ("product_type", "media__media_product_type", "str"),
             ("captured_at_utc", "captured_at", "time"),
             *((name, name, "int") for name in COLLECTED),
+            ("hidden_by_meta_below", "suppressed", "hidden"),
         )
     ),
     "comments": CommentDataset(
@@ -150,6 +159,9 @@ def frames(profile: Profile, dataset: Dataset, period: Period) -> Iterator[pd.Da
 
 def _frame(rows: list[tuple[Any, ...]], names: list[str], dataset: Dataset) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(rows, columns=names)
+    for name, _path, kind in dataset.columns:
+        if kind == "hidden":
+            frame[name] = [",".join(f"{k}<{v}" for k, v in (d or {}).items()) or None for d in frame[name]]
     return frame.astype({name: DTYPES[kind] for name, _path, kind in dataset.columns})
 
 

@@ -268,7 +268,8 @@ def best_time_heatmap(profile: Profile, period: Period, zone: ZoneInfo) -> Heatm
     return Heatmap(rows=rows, best=best)
 
 
-STORY_CAPTURE_FIELDS = ("captured_at", "reach", "views", "replies", "navigation", "shares")
+# `suppressed`: the values Meta withheld below its privacy floor ({metric: floor}).
+STORY_CAPTURE_FIELDS = ("captured_at", "reach", "views", "replies", "navigation", "shares", "suppressed")
 
 
 def stories(profile: Profile, period: Period, limit: int = 12) -> list[dict[str, Any]]:
@@ -282,7 +283,9 @@ def stories(profile: Profile, period: Period, limit: int = 12) -> list[dict[str,
         )
         .annotate(**{f"last_{name}": Subquery(last.values(name)[:1]) for name in STORY_CAPTURE_FIELDS})
         .order_by("-timestamp")
-        .values("timestamp", "permalink", *(f"last_{name}" for name in STORY_CAPTURE_FIELDS))[:limit]
+        .values(
+            "timestamp", "permalink", "insights_unavailable", *(f"last_{name}" for name in STORY_CAPTURE_FIELDS)
+        )[:limit]
     )
 
 

@@ -5,6 +5,7 @@ Branch on Meta's `code`/`error_subcode`, never on the HTTP status (reference §8
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, 80001, 80002, 80004})
@@ -55,7 +56,31 @@ class NotEnoughViewers(MetaError):
 
 
 class UnsupportedMetric(MetaError):
-    """Code 100 naming a metric: a dead metric or one the media type does not have."""
+    """Code 100 naming metrics: dead ones or ones the media type does not have. Meta names them
+    all, comma-separated: "…does not support the impressions, replies metric for this…"."""
+
+    @property
+    def metrics(self) -> tuple[str, ...]:
+        found = re.search(r"does not support the (.+?) metric", self.message)
+        return tuple(name.strip() for name in found.group(1).split(",")) if found else ()
+
+
+class BeforeBusinessConversion(MetaError):
+    """100/2108006: the media was posted before the account became a business account, so Meta
+    has no insights for it (and, field-expanded, fails the whole media page)."""
+
+
+class NonexistingField(MetaError):
+    """(#100) "Tried accessing nonexisting field (X) on node type (Y)": this host does not offer X."""
+
+    @property
+    def field(self) -> str:
+        found = re.search(r"nonexisting field \((\w+)\)", self.message)
+        return found.group(1) if found else ""
+
+
+class ReduceData(MetaError):
+    """Code 1 "Please reduce the amount of data you're asking for": ask smaller pages, not again."""
 
 
 class BadRequest(MetaError):
@@ -118,6 +143,12 @@ def _classify(
     kwargs: dict[str, Any],
 ) -> MetaError:
     lowered = message.lower()
+    if code == 1 and "reduce the amount of data" in lowered:
+        return ReduceData(message, **kwargs)
+    if code == 100 and subcode == 2108006:
+        return BeforeBusinessConversion(message, **kwargs)
+    if code == 100 and "nonexisting field" in lowered:
+        return NonexistingField(message, **kwargs)
     if code == 190 or code == 102:
         return TokenInvalid(message, **kwargs)
     if code in RATE_LIMIT_CODES:

@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
@@ -25,9 +26,24 @@ from urllib.parse import urlencode
 from meta import metrics
 from meta.client import BATCH_LIMIT, GraphClient
 from meta.conf import FACEBOOK_GRAPH
-from meta.errors import BadRequest, MetaError, NotEnoughViewers, PermissionMissing, UnsupportedMetric
+from meta.errors import (
+    BadRequest,
+    BeforeBusinessConversion,
+    MetaError,
+    NonexistingField,
+    NotEnoughViewers,
+    PermissionMissing,
+    ReduceData,
+    UnsupportedMetric,
+)
 
+logger = logging.getLogger(__name__)
 PAGE_SIZE = 100
+# Why a media has no insights at all (Media.insights_unavailable).
+BEFORE_BUSINESS_CONVERSION = "before_business_conversion"
+BELOW_PRIVACY_FLOOR = "below_privacy_floor"
+OPTIONAL_PROFILE_FIELDS = frozenset({"biography", "website"})
+_refused_fields: dict[str, set[str]] = {}  # host -> optional profile fields it does not offer
 PROFILE_FIELDS = "id,username,name,biography,website,profile_picture_url,followers_count,follows_count,media_count"
 MEDIA_FIELDS = (
     "id,caption,media_type,media_product_type,media_url,permalink,thumbnail_url,timestamp,"
@@ -41,16 +57,27 @@ def _insights(metric_names: Iterable[str]) -> str:
     return f"insights.metric({metrics.checked(metric_names)})"
 
 
-def media_page_fields(metric_names: Iterable[str] = metrics.MEDIA_PAGE, comments: int = 0) -> str:
-    """The media page's fields; with `comments`, each media's newest top-level comments (and their
-    replies) ride along, `comments` per media at most."""
-    fields = f"{MEDIA_FIELDS},{_insights(metric_names)}"
+def media_page_fields(metric_names: Iterable[str] | None = metrics.MEDIA_PAGE, comments: int = 0) -> str:
+    """The media page's fields (no insights with `metric_names` None); with `comments`, each
+    media's newest top-level comments (and their replies) ride along, `comments` per media at most."""
+    fields = MEDIA_FIELDS if metric_names is None else f"{MEDIA_FIELDS},{_insights(metric_names)}"
     return f"{fields},comments.limit({comments}){{{THREAD_FIELDS}}}" if comments else fields
 
 
 def get_profile(client: GraphClient, ig_user_id: str) -> dict[str, Any]:
+    """The account's profile. A host that answers "nonexisting field" for an optional field
+    (graph.instagram.com for biography/website, which Meta documents for Facebook Login only) is
+    asked without it from then on in this process, and that is logged once."""
     fields = PROFILE_FIELDS if client.host == FACEBOOK_GRAPH else f"{PROFILE_FIELDS},account_type"
-    return client.get(ig_user_id, {"fields": fields})
+    refused = _refused_fields.setdefault(client.host, set())
+    while True:
+        try:
+            return client.get(ig_user_id, {"fields": ",".join(f for f in fields.split(",") if f not in refused)})
+        except NonexistingField as exc:
+            if exc.field not in OPTIONAL_PROFILE_FIELDS or exc.field in refused:
+                raise
+            refused.add(exc.field)
+            logger.warning("%s does not offer the profile field %s: read without it", client.host, exc.field)
 
 
 def media_pages(
@@ -66,11 +93,10 @@ def media_pages(
     """Raw media pages, newest first, each media carrying its page-safe insights (and on the
     first page, with `first_page_comments`, its newest comments under `comments`).
 
-    A page holding a media of a type the shared metrics do not fit (an AD, say) fails with
-    code 100; that page alone is asked again with the universally safe metrics. A token without
-    the comments permission fails the page with code 10: it is asked again without comments.
+    Each page recovers from what Meta refuses about it (see `_read_media_page`); a smaller page
+    size Meta asked for is kept for the pages that follow.
     """
-    params: dict[str, Any] = {"fields": media_page_fields(comments=first_page_comments), "limit": limit}
+    params: dict[str, Any] = {"limit": limit}
     if since is not None:
         params["since"] = int(since.timestamp())
     if until is not None:
@@ -79,22 +105,61 @@ def media_pages(
         params["after"] = after
     comments = first_page_comments
     while True:
-        try:
-            page = client.get(f"{ig_user_id}/media", params)
-        except PermissionMissing:
-            if not comments:
-                raise
-            comments = 0
-            page = client.get(f"{ig_user_id}/media", {**params, "fields": media_page_fields()})
-        except UnsupportedMetric:
-            fallback = media_page_fields(metrics.UNIVERSAL, comments=comments)
-            page = client.get(f"{ig_user_id}/media", {**params, "fields": fallback})
+        page, params = _read_media_page(client, f"{ig_user_id}/media", params, comments)
         yield page
         cursor = ((page.get("paging") or {}).get("cursors") or {}).get("after")
         if not page.get("data") or not (page.get("paging") or {}).get("next") or not cursor:
             return
         # Follow the cursor rather than `paging.next`: the next URL repeats the access token.
-        params = {**params, "after": cursor, "fields": media_page_fields()}
+        params, comments = {**params, "after": cursor}, 0
+
+
+def _read_media_page(
+    client: GraphClient, path: str, params: dict[str, Any], comments: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """One media page and the params that got it. Meta fails the whole page for one media or
+    one field, so each refusal is answered by asking that page again differently:
+
+    - code 1 "reduce the amount of data": half the page size;
+    - code 10 on the comments expansion (no comments permission): without comments;
+    - code 100 naming metrics (an AD, say): without every metric named, or only the universal ones;
+    - 100/2108006 (media posted before the business conversion): without insights, which are
+      then asked per media, the old media marked unavailable (`insights_unavailable`).
+    """
+    names: tuple[str, ...] = metrics.MEDIA_PAGE
+    while True:
+        try:
+            page = client.get(path, {**params, "fields": media_page_fields(names, comments)})
+            return page, params
+        except ReduceData:
+            if params["limit"] <= 1:
+                raise
+            params = {**params, "limit": max(1, params["limit"] // 2)}
+        except PermissionMissing:
+            if not comments:
+                raise
+            comments = 0
+        except UnsupportedMetric as exc:
+            if names == metrics.UNIVERSAL:
+                raise
+            kept = tuple(name for name in names if name not in exc.metrics)
+            names = kept if exc.metrics and kept != names else metrics.UNIVERSAL
+        except BeforeBusinessConversion:
+            page = client.get(path, {**params, "fields": media_page_fields(None, comments)})
+            _insights_each(client, page.get("data") or [], names)
+            return page, params
+
+
+def _insights_each(client: GraphClient, items: list[dict[str, Any]], names: tuple[str, ...]) -> None:
+    """Page-safe insights asked media by media, into each item: a media Meta has none for
+    because it predates the business conversion is marked so, never given zeros."""
+    results = _per_media(client, [(str(item["id"]), names) for item in items])
+    for item in items:
+        result = results.get(str(item["id"]))
+        if isinstance(result, BeforeBusinessConversion):
+            item["insights_unavailable"] = BEFORE_BUSINESS_CONVERSION
+        elif isinstance(result, dict):
+            item["insights"] = result
 
 
 def page_cursor(page: dict[str, Any]) -> str | None:
@@ -113,7 +178,7 @@ def stories(client: GraphClient, ig_user_id: str) -> list[dict[str, Any]]:
         try:
             item["insights"] = client.get(f"{item['id']}/insights", {"metric": metrics.checked(metrics.STORY)})
         except NotEnoughViewers:
-            item["insights"] = {"data": []}
+            item["insights_unavailable"] = BELOW_PRIVACY_FLOOR  # seen by fewer than 5: no values, not zeros
     return items
 
 
@@ -121,7 +186,14 @@ def media_insights(client: GraphClient, items: list[tuple[str, str]]) -> dict[st
     """{media id: insights body or the MetaError} for (media id, product type) pairs, asking each
     media for its deep metrics only; batched by 50 on graph.facebook.com."""
     wanted = [(media_id, metrics.deep_for_product_type(kind)) for media_id, kind in items]
-    wanted = [(media_id, names) for media_id, names in wanted if names]
+    return _per_media(client, [(media_id, names) for media_id, names in wanted if names])
+
+
+def _per_media(
+    client: GraphClient, wanted: list[tuple[str, tuple[str, ...]]]
+) -> dict[str, dict[str, Any] | MetaError]:
+    """{media id: insights body or MetaError} asking each media for its metrics; batched by 50 on
+    graph.facebook.com (an operation Meta did not finish is left out), one call each elsewhere."""
     results: dict[str, dict[str, Any] | MetaError] = {}
     if client.host == FACEBOOK_GRAPH:
         for start in range(0, len(wanted), BATCH_LIMIT):
@@ -137,7 +209,7 @@ def media_insights(client: GraphClient, items: list[tuple[str, str]]) -> dict[st
     for media_id, names in wanted:
         try:
             results[media_id] = client.get(f"{media_id}/insights", {"metric": metrics.checked(names)})
-        except (UnsupportedMetric, NotEnoughViewers) as exc:
+        except (UnsupportedMetric, NotEnoughViewers, BeforeBusinessConversion) as exc:
             results[media_id] = exc
     return results
 
@@ -180,7 +252,24 @@ def account_insights(client: GraphClient, ig_user_id: str, since: datetime, unti
         body["data"] += client.get(f"{ig_user_id}/insights", follows)["data"]
     except (UnsupportedMetric, BadRequest):
         pass  # below 100 followers Meta has no follows/unfollows: the snapshot keeps them empty
+    by_surface = {**params, "metric": metrics.checked_account(["reach"]), "breakdown": metrics.REACH_BREAKDOWN}
+    try:
+        body["data"] += client.get(f"{ig_user_id}/insights", by_surface)["data"]
+    except (UnsupportedMetric, BadRequest):
+        pass  # the totals stand without the split
     return body
+
+
+def breakdown_results(total_value: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each result of a total_value breakdown as {dimension key: value, …, "value": n}: one key
+    per name in `dimension_keys` (two with `breakdown=media_product_type,follow_type`)."""
+    rows = []
+    for breakdown in total_value.get("breakdowns") or []:
+        keys = breakdown.get("dimension_keys") or []
+        for result in breakdown.get("results") or []:
+            pairs = dict(zip(keys, result.get("dimension_values") or [], strict=False))
+            rows.append({**pairs, "value": result.get("value")})
+    return rows
 
 
 Window = tuple[datetime, datetime]

@@ -93,6 +93,8 @@ BREAKDOWNS = {"navigation": "story_navigation_action_type", "profile_activity": 
 # Account insights for the daily snapshot (reference §5.2): all total_value, period=day.
 ACCOUNT_DAILY = ("reach", "views", "accounts_engaged", "total_interactions")
 ACCOUNT_FOLLOWS = "follows_and_unfollows"  # asked alone: it takes the follow_type breakdown
+# Reach split by surface and by followers/non-followers in one request: results carry pairs.
+REACH_BREAKDOWN = "media_product_type,follow_type"
 # New followers per day (time_series only, the last 30 days, today excluded): a day-one growth
 # history. Missing from Meta's current metric table but still answered (reference §13.5).
 ACCOUNT_NEW_FOLLOWERS = "follower_count"

@@ -18,14 +18,23 @@ PAGE_FIELDS = "id,name,access_token,category,tasks,instagram_business_account{id
 def unwrap_instagram_code_exchange(data: dict[str, Any]) -> dict[str, Any]:
     """The code exchange answers flat in practice and `{"data": [{…}]}` in the docs: accept both.
 
-    `user_id` may be a JSON number; `permissions` a comma-separated string.
+    `user_id` may be a JSON number; `permissions` a comma-separated string (Meta's docs) or a
+    JSON array (responses recorded by other projects): both leave here as the comma string.
     """
     if isinstance(data.get("data"), list) and data["data"]:
         data = data["data"][0]
     result = dict(data)
     if "user_id" in result:
         result["user_id"] = str(result["user_id"])
+    if "permissions" in result:
+        result["permissions"] = ",".join(parse_permissions(result["permissions"]))
     return result
+
+
+def parse_permissions(value: Any) -> tuple[str, ...]:
+    """Granted scopes from a comma-separated string or a JSON array of names."""
+    names = value.split(",") if isinstance(value, str) else value if isinstance(value, list) else []
+    return tuple(str(name).strip() for name in names if str(name).strip())
 
 
 def unwrap_single(data: dict[str, Any]) -> dict[str, Any]:
@@ -56,13 +65,10 @@ class IssuedToken:
 
 def _issued(body: dict[str, Any]) -> IssuedToken:
     expires_in = body.get("expires_in")
-    permissions = body.get("permissions") or ""
-    if isinstance(permissions, str):
-        permissions = [scope for scope in permissions.split(",") if scope]
     return IssuedToken(
         access_token=str(body["access_token"]),
         expires_in=int(expires_in) if expires_in not in (None, "", 0) else None,
-        permissions=tuple(permissions),
+        permissions=parse_permissions(body.get("permissions")),
     )
 
 

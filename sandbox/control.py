@@ -58,6 +58,8 @@ def _locked(state: State, req: Request, key: tuple[str, str], body: dict[str, An
             return _error("media must be between 0 and 9999999")
         cpm = body.get("comments_per_media")
         acct = state.add_account(username, media, body.get("seed"), None if cpm is None else min(int(cpm), 999))
+        if body.get("followers") is not None:  # e.g. under Meta's 100-follower privacy floor
+            acct.followers = max(0, int(body["followers"]))
         return json_response(state.account_summary(acct), 201)
     if key == ("POST", "/tokens"):
         return json_response(oauth.mint_for_control(state, body), 201)

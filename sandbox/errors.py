@@ -84,8 +84,9 @@ def permission(scope: str) -> GraphError:
     return GraphError(10, f"(#10) Application does not have permission for this action ({scope})")
 
 
-def unsupported_metric(metric: str) -> GraphError:
+def unsupported_metric(metrics: list[str]) -> GraphError:
+    """Meta names every unsupported metric of the request, comma-separated, in one message."""
     return GraphError(
         100,
-        f"(#100) The Media Insights API does not support the {metric} metric for this media product type.",
+        f"(#100) The Media Insights API does not support the {', '.join(metrics)} metric for this media product type.",
     )

@@ -21,6 +21,13 @@ RATE_MESSAGES = {
     "https://developers.facebook.com/docs/graph-api/overview/rate-limiting.",
 }
 MODES = {"expired", "revoked", "rate_limited", "server_error", "transient", "slow"}
+# Real Meta behaviours switched on through POST /_sandbox/config (docs/sandbox.md, "Real-API quirks").
+QUIRKS_DEFAULTS: dict[str, Any] = {
+    "ig_permissions_shape": "string",  # or "array": the code exchange's `permissions` as a JSON array
+    "converted_to_business": {},  # account (username or id) -> "YYYY-MM-DD": older media answer 2108006
+    "refused_fields": {},  # host -> user fields answered "Tried accessing nonexisting field"
+    "reduce_data_above": 0,  # a media page `limit` above this answers code 1 "reduce the amount of data"
+}
 
 
 @dataclass
@@ -58,6 +65,26 @@ def expired_error(expires_at: float | None = None) -> GraphError:
 
 def revoked_error(app_id: str) -> GraphError:
     return GraphError(190, f"Error validating access token: The user has not authorized application {app_id}.")
+
+
+def conversion_error() -> GraphError:
+    """Insights of a media posted before the account became a business account (airbyte #1814)."""
+    return GraphError(
+        100,
+        "Invalid parameter",
+        subcode=2108006,
+        is_transient=False,
+        error_user_title="Media posted before business account conversion",
+        error_user_msg="The media was posted before the most recent time that the user's account "
+        "was converted to a business account from a personal account.",
+    )
+
+
+def reduce_data_error() -> GraphError:
+    """Too much asked in one page (reference §4): HTTP 500, code 1, not marked transient."""
+    return GraphError(
+        1, "Please reduce the amount of data you're asking for, then retry your request", status=500, is_transient=False
+    )
 
 
 def rule_error(rule: Rule, app_id: str) -> GraphError | None:

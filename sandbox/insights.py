@@ -115,7 +115,7 @@ def _item(obj_id: str, name: str, period: str, **extra: Any) -> dict[str, Any]:
 
 
 def check_media_metrics(media: dict[str, Any], metrics: list[str], breakdown: str | None, fb_login: bool) -> None:
-    """Raise Meta's error for the first metric this media cannot give."""
+    """Raise Meta's error for the metrics this media cannot give (all of them named at once)."""
     if media["source"] == "child":
         raise GraphError(
             100,
@@ -124,11 +124,17 @@ def check_media_metrics(media: dict[str, Any], metrics: list[str], breakdown: st
     if not metrics:
         raise GraphError(100, "(#100) The parameter metric is required")
     allowed = MATRIX[media["media_product_type"]]
+    unsupported = [
+        name
+        for name in metrics
+        if name in DEAD_MEDIA
+        or name.startswith("carousel_album_")
+        or name not in allowed
+        or (name in FB_ONLY and not fb_login)
+    ]
+    if unsupported:
+        raise unsupported_metric(unsupported)
     for name in metrics:
-        if name in DEAD_MEDIA or name.startswith("carousel_album_") or name not in allowed:
-            raise unsupported_metric(name)
-        if name in FB_ONLY and not fb_login:
-            raise unsupported_metric(name)
         if name in ("facebook_views", "crossposted_views"):
             raise GraphError(100, f"(#100) The {name} metric is only available for media shared to Facebook.")
         if breakdown and BREAKDOWNS.get(name) != breakdown:
@@ -208,6 +214,9 @@ ACCOUNT_SERIES = {"reach", "follower_count"}
 DEMOGRAPHICS = {"follower_demographics", "engaged_audience_demographics", "reached_audience_demographics"}
 ACCOUNT_ALL = sorted(ACCOUNT_TOTAL | ACCOUNT_SERIES | DEMOGRAPHICS | {"online_followers"})
 UNIQUE = {"reach", "accounts_engaged"}
+# Withheld below Meta's privacy floor of 100 followers: left out of the answer.
+FOLLOWER_FLOOR = 100
+UNDER_FLOOR = {"follower_count", "online_followers", "follows_and_unfollows", *DEMOGRAPHICS}
 BREAKDOWN_VALUES = {
     "media_product_type": ["POST", "CAROUSEL_CONTAINER", "REEL", "STORY"],
     "follow_type": ["FOLLOWER", "NON_FOLLOWER", "UNKNOWN"],
@@ -218,6 +227,11 @@ BREAKDOWN_VALUES = {
     "country": ["BR", "PT", "US"],
     "city": ["São Luís, Maranhão", "Imperatriz, Maranhão", "Caxias, Maranhão", "Teresina, Piauí", "Timon, Maranhão"],
 }
+
+
+# With a second dimension Meta's media_product_type also shows the rarer surfaces (recorded in
+# public client code: IGTV, AD, AR_EFFECT_PREVIEW next to REEL, POST, CAROUSEL_CONTAINER, STORY).
+ALL_PRODUCT_TYPES = ["REEL", "POST", "CAROUSEL_CONTAINER", "STORY", "IGTV", "AD", "AR_EFFECT_PREVIEW"]
 
 
 def _day_value(acct: data.Account, metric: str, day: int) -> int:
@@ -269,6 +283,24 @@ def _split(total: int, keys: list[str], seed: str) -> list[dict[str, Any]]:
     return [{"dimension_values": [k], "value": v} for k, v in zip(keys, vals, strict=True)]
 
 
+def _breakdown(dimensions: list[str], name: str, total: int, seed: str) -> dict[str, Any]:
+    """One breakdown over one or more dimensions (`breakdown=media_product_type,follow_type`):
+    `dimension_keys` names them all and each result carries one value per key, as Meta answers."""
+    for dimension in dimensions:
+        if dimension not in BREAKDOWN_VALUES:
+            raise GraphError(100, f"(#100) Invalid breakdown {dimension} for {name}")
+    combos: list[list[str]] = [[]]
+    for dimension in dimensions:
+        values = ALL_PRODUCT_TYPES if dimension == "media_product_type" and len(dimensions) > 1 else None
+        combos = [[*c, v] for c in combos for v in (values or BREAKDOWN_VALUES[dimension])]
+    results = _split(total, ["|".join(c) for c in combos], seed)
+    for result in results:
+        result["dimension_values"] = result["dimension_values"][0].split("|")
+    if len(dimensions) > 1:  # of many combinations, Meta lists only those with something in them
+        results = [r for r in results if r["value"]]
+    return {"dimension_keys": dimensions, "results": results}
+
+
 def account_insights(acct: data.Account, params: dict[str, str], now: float, url: Any) -> dict[str, Any]:
     names = [m.strip() for m in params.get("metric", "").split(",") if m.strip()]
     if not names:
@@ -308,6 +340,8 @@ def account_insights(acct: data.Account, params: dict[str, str], now: float, url
         days = _follower_count_days(days, meta_day(int(now)))
     out = []
     for name in names:
+        if acct.followers < FOLLOWER_FLOOR and name in UNDER_FLOOR:
+            continue  # Meta: "not available for IG users with fewer than 100 followers"
         if name in DEMOGRAPHICS or name == "online_followers":
             out.append(_lifetime(acct, name, breakdown, params, now))
             continue
@@ -317,12 +351,7 @@ def account_insights(acct: data.Account, params: dict[str, str], now: float, url
                 total = int(total * 0.7)
             tv: dict[str, Any] = {"value": total}
             if breakdown:
-                keys = BREAKDOWN_VALUES.get(breakdown)
-                if keys is None:
-                    raise GraphError(100, f"(#100) Invalid breakdown {breakdown} for {name}")
-                tv["breakdowns"] = [
-                    {"dimension_keys": [breakdown], "results": _split(total, keys, f"{acct.id}{name}{since}")}
-                ]
+                tv["breakdowns"] = [_breakdown(breakdown.split(","), name, total, f"{acct.id}{name}{since}")]
             out.append(_item(acct.id, name, period, total_value=tv))
         else:
             values = [{"value": _day_value(acct, name, d), "end_time": iso((d + 1) * 86400 + 7 * 3600)} for d in days]

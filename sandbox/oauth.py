@@ -221,9 +221,11 @@ def ig_code_exchange(state: State, req: Request) -> Response:
             grant = state.new_grant("instagram", acct, entry["scopes"])
             tok = state.mint(grant, IG_SHORT)
             shape = state.config.get("ig_code_exchange_shape", "flat")
+            as_array = state.config.get("ig_permissions_shape") == "array"
     except OAuthError as exc:
         return json_response(exc.body(), 400)
-    perms = ",".join(grant.scopes)
+    # Meta's docs show a comma string; responses recorded by public projects carry an array.
+    perms: str | list[str] = list(grant.scopes) if as_array else ",".join(grant.scopes)
     if shape == "wrapped":
         return json_response({"data": [{"access_token": tok.token, "user_id": grant.user_id, "permissions": perms}]})
     return json_response({"access_token": tok.token, "user_id": int(grant.user_id), "permissions": perms})

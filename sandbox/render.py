@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import bisect
+import calendar
+import time
 from collections.abc import Callable
 from typing import Any
 
 from . import FB_USER_ID, FB_USER_NAME, PAGE_ID, PAGE_NAME, data, insights
 from .context import Ctx, decode_cursor, encode_cursor
 from .errors import GraphError, no_field
+from .failures import conversion_error, reduce_data_error
 from .fields import Field, parse, serialize, split_args
 
 Fields = list[Field] | None
@@ -168,6 +171,8 @@ def ig_user(ctx: Ctx, acct: data.Account, fields: Fields, me: bool = False, publ
     assert fields is not None
     obj_id = acct.app_scoped_id if (me and ctx.ig_host) else acct.id
     allowed = IG_USER_FIELDS | (IG_LOGIN_ONLY if ctx.ig_host else set())
+    # A host that does not offer a field answers "nonexisting field" (config refused_fields).
+    allowed -= set(st.config.get("refused_fields", {}).get(ctx.req.host, ()))
 
     def scalar(name: str) -> Any:
         values: dict[str, Any] = {
@@ -218,6 +223,9 @@ def feed_page(
     ctx: Ctx, acct: data.Account, params: dict[str, str], fields: Fields, query: dict[str, str]
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     st = ctx.state
+    threshold = int(st.config.get("reduce_data_above") or 0)
+    if threshold and params.get("limit", "25").isdigit() and int(params.get("limit", "25")) > threshold:
+        raise reduce_data_error()
     n = min(st.feed_len(acct), 10000)
     items, paging = paginate(
         ctx,
@@ -387,8 +395,20 @@ def media(
 
 
 def media_insights(ctx: Ctx, m: dict[str, Any], metrics: list[str], breakdown: str | None) -> list[dict[str, Any]]:
+    converted = converted_at(ctx.state, m["account"])
+    if converted is not None and m["timestamp"] < converted:
+        raise conversion_error()
     comments = ctx.state.comments_count(m)
     return insights.media_insights(m, metrics, breakdown, ctx.fb_login, comments, ctx.state.now())
+
+
+def converted_at(st: Any, account_no: int) -> float | None:
+    """When the account became a business account (config converted_to_business), if set."""
+    for key, day in (st.config.get("converted_to_business") or {}).items():
+        acct = st.account(key)
+        if acct is not None and acct.no == account_no:
+            return float(calendar.timegm(time.strptime(str(day), "%Y-%m-%d")))
+    return None
 
 
 # ---------------------------------------------------------------- comments

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import FB_USER_ID, PAGE_ID, data
-from .failures import Failures
+from .failures import QUIRKS_DEFAULTS, Failures
 from .usage import Usage
 
 IG_SCOPES = [
@@ -102,7 +102,12 @@ class State:
             self.comment_enabled: dict[str, bool] = {}
             self.conversations: dict[str, dict[str, Any]] = {}  # id -> conversation
             self.messages: dict[str, dict[str, Any]] = {}  # id -> message
-            self.config: dict[str, Any] = {"ig_code_exchange_shape": "flat", "container_polls": 2, "publish_quota": 100}
+            self.config: dict[str, Any] = {
+                "ig_code_exchange_shape": "flat",
+                "container_polls": 2,
+                "publish_quota": 100,
+                **QUIRKS_DEFAULTS,
+            }
             self.usage = Usage()
             self.failures = Failures()
             self._ids = itertools.count(1)

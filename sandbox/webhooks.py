@@ -87,10 +87,10 @@ def _entry(
         return {"id": acct.id, "time": now, "changes": [{"field": "mentions", "value": value}]}, mid
     if event == "story_insights":
         stories = state.live_stories(acct)
-        story = stories[0] if stories else data.story(acct, 0)
+        story = state.media(str(spec["media_id"])) if spec.get("media_id") else None
+        story = story or (stories[0] if stories else data.story(acct, 0))
         m = story["metrics"]
-        value = {
-            "media_id": story["id"],
+        counts = {
             "impressions": m["views"],
             "reach": m["reach"],
             "taps_forward": m["views"] // 2,
@@ -98,6 +98,8 @@ def _entry(
             "exits": m["views"] // 10,
             "replies": m.get("replies", 0),
         }
+        # Meta's privacy floor: a value under 5 is sent as -1 (story_insights webhook reference).
+        value = {"media_id": story["id"], **{k: v if v >= 5 else -1 for k, v in counts.items()}}
         return {"id": acct.id, "time": now, "changes": [{"field": "story_insights", "value": value}]}, story["id"]
     if event in ("messages", "message_reactions", "messaging_seen"):
         return _messaging_entry(state, acct, event, spec, i, text, uid, uname)

@@ -6,7 +6,11 @@ from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.dateparse import parse_date
 from django.utils.formats import date_format, number_format
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext, pgettext_lazy
+
+from collector.models import STORY_PRIVACY_FLOOR, InsightsUnavailable
+
+BELOW_PRIVACY_FLOOR = InsightsUnavailable.BELOW_PRIVACY_FLOOR.value
 
 from insights.moderation import post_label as _post_label
 
@@ -55,6 +59,17 @@ def trend(value: float | None) -> str:
 @register.filter
 def count(value: int | None) -> str:
     return UNKNOWN if value is None else intcomma(value)
+
+
+@register.simple_tag
+def story_metric(story: dict, name: str) -> str:
+    """A story's last value of `name`, or "hidden by Meta below 5" when Meta withheld it (a -1 in
+    the story_insights webhook, or "(#10) Not enough viewers") rather than "—" or a zero."""
+    value = story.get(f"last_{name}")
+    floor = (story.get("last_suppressed") or {}).get(name)
+    if value is None and (floor or story.get("insights_unavailable") == BELOW_PRIVACY_FLOOR):
+        return gettext("hidden by Meta below %(floor)s") % {"floor": floor or STORY_PRIVACY_FLOOR}
+    return count(value)
 
 
 @register.filter

@@ -10,7 +10,7 @@ import requests
 
 from meta.conf import MetaConfig
 from meta.errors import MetaError
-from meta.oauth import exchange_instagram_code
+from meta.oauth import exchange_instagram_code, parse_permissions
 
 REDIRECT_URI = "http://testserver/auth/instagram_business/login/callback/"
 
@@ -43,6 +43,18 @@ def test_both_documented_shapes_give_the_token_and_a_string_user_id(sandbox: Any
     assert result["access_token"].startswith("IGAA")
     assert isinstance(result["user_id"], str) and result["user_id"].isdigit()
     assert result["permissions"] == "instagram_business_basic,instagram_business_manage_comments"
+
+
+@pytest.mark.parametrize("shape", ["string", "array"])
+def test_granted_permissions_read_the_same_as_a_string_or_a_json_array(sandbox: Any, shape: str) -> None:
+    requests.post(f"{sandbox.url}/_sandbox/config", json={"ig_permissions_shape": shape}, timeout=10)
+
+    result = exchange_instagram_code(authorization_code(sandbox), REDIRECT_URI, MetaConfig.from_settings())
+
+    assert result["permissions"] == "instagram_business_basic,instagram_business_manage_comments"
+    assert parse_permissions(result["permissions"]) == parse_permissions(
+        ["instagram_business_basic", "instagram_business_manage_comments"]
+    )
 
 
 def test_a_used_code_is_refused_with_instagrams_message(sandbox: Any) -> None:

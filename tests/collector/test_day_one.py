@@ -122,8 +122,8 @@ def test_the_account_history_costs_one_call_a_day_and_keeps_the_nightly_rows(san
 
     history = CollectionRun.objects.get(kind=RunKind.HISTORY)
     assert history.outcome == RunOutcome.OK, history.error
-    # today's snapshot (profile, totals, follows), follower_count, then one per missing past day
-    assert history.graph_calls == 3 + 1 + (HISTORY_DAYS - 2)
+    # today's snapshot (profile, totals, follows, reach by surface), follower_count, then one per missing past day
+    assert history.graph_calls == 4 + 1 + (HISTORY_DAYS - 2)
     assert ProfileSnapshot.objects.filter(profile=profile).count() == HISTORY_DAYS
     nightly.refresh_from_db()
     assert (nightly.followers_count, nightly.followers_estimated) == (7, False)
@@ -144,7 +144,7 @@ def test_with_facebook_login_the_past_days_ride_in_one_batch_request(sandbox, wo
     instagram = Profile.objects.get(platform="instagram")
     history = CollectionRun.objects.get(kind=RunKind.HISTORY, profile=instagram)
     assert history.outcome == RunOutcome.OK, history.error
-    assert history.graph_calls == 3 + 1 + 1  # today's snapshot, follower_count, one batch of the past days
+    assert history.graph_calls == 4 + 1 + 1  # today's snapshot, follower_count, one batch of the past days
     rows = ProfileSnapshot.objects.filter(profile=instagram)
     assert rows.count() == HISTORY_DAYS and rows.filter(reach__isnull=True).count() == 0
     assert rows.filter(followers_estimated=True).count() == HISTORY_DAYS - 1

@@ -82,6 +82,7 @@ def test_story_insights_become_the_story_s_final_metrics(client: Client, profile
     assert (insight.reach, insight.navigation) == (44, 10)
     assert insight.navigation_breakdown == {"tap_forward": 4, "tap_back": 3, "tap_exit": 3}
     assert insight.replies is None  # Meta's -1: too few viewers to report
+    assert insight.suppressed == {"replies": 5}  # shown as "hidden by Meta below 5", never as 0
     assert insight.media.reach == 44
 
 

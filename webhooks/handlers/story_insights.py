@@ -1,7 +1,8 @@
 """Instagram `story_insights`: a story's metrics for its 24 hours, sent as it expires.
 
 Stored as the story's final MediaInsight and copied onto the Media like any latest capture.
-Meta may send -1 for values under 5 (too few viewers to report): those are stored as unknown.
+Meta sends -1 for values under 5 (its privacy floor): those are stored as null with the floor in
+`suppressed` ({column: 5}), never as -1 or 0, so pages and exports say "hidden by Meta below 5".
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from collector.models import MediaInsight, MediaProductType, Profile
+from collector.models import STORY_PRIVACY_FLOOR, MediaInsight, MediaProductType, Profile
 from webhooks.changes import Batch, Change
 from webhooks.store import media_for
 
@@ -20,6 +21,16 @@ def _count(value: Any) -> int | None:
     except (TypeError, ValueError):
         return None
     return number if number >= 0 else None
+
+
+def _suppressed(value: dict[str, Any]) -> dict[str, int]:
+    """{column: floor} for the values Meta withheld (sent as -1)."""
+    columns = {"reach": ("reach",), "replies": ("replies",), "navigation": ("taps_forward", "taps_back", "exits")}
+    return {
+        column: STORY_PRIVACY_FLOOR
+        for column, keys in columns.items()
+        if any(str(value.get(key)) == "-1" for key in keys)
+    }
 
 
 def handle(change: Change, profile: Profile, batch: Batch) -> None:
@@ -46,6 +57,7 @@ def handle(change: Change, profile: Profile, batch: Batch) -> None:
             "replies": _count(value.get("replies")),
             "navigation": sum(breakdown.values()) if breakdown else None,
             "navigation_breakdown": breakdown,
+            "suppressed": _suppressed(value),
             "raw": {"source": "story_insights webhook", **value},
         },
     )

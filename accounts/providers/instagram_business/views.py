@@ -12,7 +12,7 @@ from django.http import HttpRequest
 
 from meta.conf import INSTAGRAM_API, INSTAGRAM_WWW, MetaConfig
 from meta.errors import MetaError
-from meta.oauth import exchange_instagram_code, fetch_instagram_profile
+from meta.oauth import exchange_instagram_code, fetch_instagram_profile, parse_permissions
 
 
 class InstagramBusinessOAuth2Client(OAuth2Client):
@@ -44,8 +44,8 @@ class InstagramBusinessOAuth2Adapter(OAuth2Adapter):
             profile = fetch_instagram_profile(token.token, MetaConfig.from_settings())
         except MetaError as exc:
             raise OAuth2Error(f"Instagram did not return the account: {exc.message}") from exc
-        # The scopes actually granted, from the code exchange (a comma-separated string).
-        profile["permissions"] = str((kwargs.get("response") or {}).get("permissions") or "")
+        # The scopes actually granted, from the code exchange (a string or an array at Meta).
+        profile["permissions"] = ",".join(parse_permissions((kwargs.get("response") or {}).get("permissions")))
         return self.get_provider().sociallogin_from_response(request, profile)
 
 

@@ -9,11 +9,9 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext, pgettext_lazy
 
 from collector.models import STORY_PRIVACY_FLOOR, InsightsUnavailable
-
-BELOW_PRIVACY_FLOOR = InsightsUnavailable.BELOW_PRIVACY_FLOOR.value
-
 from insights.moderation import post_label as _post_label
 
+BELOW_PRIVACY_FLOOR = InsightsUnavailable.BELOW_PRIVACY_FLOOR.value
 register = template.Library()
 UNKNOWN = "—"
 # What a moderation action or a DM reply says beside its comment, as one phrase ("Reply sent"),

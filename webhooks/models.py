@@ -21,6 +21,7 @@ class EventStatus(models.TextChoices):
     UNHANDLED = "unhandled", _("Processed, with fields we have no handler for")
     FAILED = "failed", _("Failed")
     REJECTED = "rejected", _("Rejected: not JSON")
+    TEST = "test", _("Test delivery from the app dashboard")
 
 
 class WebhookEventQuerySet(models.QuerySet["WebhookEvent"]):
@@ -136,6 +137,11 @@ class Message(models.Model):
     reply_to = models.CharField(_("reply to"), max_length=255, blank=True)
     reaction = models.CharField(_("reaction"), max_length=32, blank=True)
     edit_count = models.PositiveSmallIntegerField(_("edits"), default=0)
+    standby = models.BooleanField(
+        _("while another app owned the conversation"),
+        default=False,
+        help_text=_("Delivered in Meta's standby channel (handover protocol): another app was answering."),
+    )
     is_deleted = models.BooleanField(_("deleted"), default=False)
     sent_at = models.DateTimeField(_("sent"))
     read_at = models.DateTimeField(_("read"), null=True, blank=True)

@@ -363,6 +363,8 @@ class CollectionRun(models.Model):
     # A running run touches this per page of media; one that stops touching it lost its worker
     # (collector.stale_work re-queues it: the database, not the broker, says what is pending).
     heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    # The token of the profile's Redis lock while it runs: a run found dead frees exactly its own.
+    lock_token = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("collection run")

@@ -38,19 +38,21 @@ def requeue_stale_work() -> dict[str, int]:
 
 
 def requeue_stale_runs() -> int:
-    from collector.tasks import RUN_TASKS  # the tasks module imports the collector's whole stack
+    from collector.tasks import RUN_TASKS, release_lock_of  # the collector's whole stack
 
     now = timezone.now()
     cutoff = now - timedelta(seconds=settings.COLLECTOR_STALE_RUN_SECONDS)
     stale = CollectionRun.objects.filter(outcome=RunOutcome.RUNNING, heartbeat_at__lt=cutoff)
     requeued = 0
-    for run in stale.only("pk", "profile_id", "kind"):
+    for run in stale.only("pk", "profile_id", "kind", "lock_token"):
         # Conditional: of two beat runs at once, one re-queues.
         if not CollectionRun.objects.filter(pk=run.pk, outcome=RunOutcome.RUNNING).update(
             outcome=RunOutcome.INTERRUPTED, finished_at=now, error="worker lost (no heartbeat); queued again"
         ):
             continue
         Profile.objects.filter(pk=run.profile_id).update(collection_status=CollectionStatus.QUEUED)
+        if run.lock_token:
+            release_lock_of(run)
         RUN_TASKS[run.kind].delay(run.profile_id)
         logger.warning("%s of profile %s lost its worker: queued again", run.kind, run.profile_id)
         requeued += 1

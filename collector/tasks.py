@@ -16,6 +16,7 @@ import logging
 import os
 import random
 import threading
+import uuid
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -38,8 +39,9 @@ from meta.ratelimit import RedisGovernor
 from meta.redact import redact
 
 logger = logging.getLogger(__name__)
-# Short, and extended at every heartbeat: a killed worker's lock lapses within a minute, so the
-# re-queued run (collector.stale_work) is not kept waiting behind a dead owner.
+# Short, and extended at every heartbeat: a killed worker's lock lapses within a minute (or sooner:
+# collector.stale_work frees the lock of a run it finds dead), so the re-queued run is not kept
+# waiting behind a dead owner.
 LOCK_TTL = 60
 BEAT_EVERY = LOCK_TTL / 4  # the heartbeat thread's period (and each chunk of media beats too)
 LOCK_BUSY_RETRY = (2.0, 6.0)
@@ -75,13 +77,15 @@ def run_job(task: Task, profile_id: int, kind: RunKind, work: Callable[[collect.
         return "no usable credential"
     # thread_local=False: the heartbeat thread extends the lock this thread took.
     lock = collect.redis_client().lock(lock_key(profile_id), timeout=LOCK_TTL, thread_local=False)
-    if not lock.acquire(blocking=False):
+    token = uuid.uuid4().hex
+    if not lock.acquire(blocking=False, token=token):
         raise task.retry(countdown=random.uniform(*LOCK_BUSY_RETRY))
     run = CollectionRun.objects.create(
         profile=profile,
         kind=kind,
         worker=f"{task.request.hostname or ''} pid {os.getpid()}",
         heartbeat_at=timezone.now(),
+        lock_token=token,
     )
     governor = governor_for(profile)
     client = credential.graph_client(governor=governor)
@@ -284,3 +288,15 @@ RUN_TASKS: dict[str, Task] = {
     RunKind.HISTORY: account_history,
     RunKind.COMMENTS: poll_comments,
 }
+
+
+def release_lock_of(run: CollectionRun) -> bool:
+    """Free the profile's lock if this run still holds it (its worker is gone): the re-queued
+    run starts at once instead of waiting out the TTL. Another run's lock is left alone."""
+    lock = collect.redis_client().lock(lock_key(run.profile_id), thread_local=False)
+    lock.local.token = run.lock_token.encode()
+    try:
+        lock.release()
+    except LockNotOwnedError:
+        return False
+    return True

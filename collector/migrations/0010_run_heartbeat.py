@@ -40,6 +40,11 @@ class Migration(migrations.Migration):
             name="heartbeat_at",
             field=models.DateTimeField(blank=True, null=True, verbose_name="last heartbeat"),
         ),
+        migrations.AddField(
+            model_name="collectionrun",
+            name="lock_token",
+            field=models.CharField(blank=True, editable=False, max_length=64),
+        ),
         migrations.AlterField(
             model_name="collectionrun",
             name="outcome",

@@ -3,7 +3,7 @@
 The broker is not the record of pending work: a message a SIGKILLed worker held stays unacked in
 Redis for `visibility_timeout` (an hour), and is gone if Redis restarts without persistence. The
 rows are the record:
-- a CollectionRun still `running` whose heartbeat (each media page) stopped: its task is queued
+- a CollectionRun still `running` whose heartbeat (every 15 s) stopped: its task is queued
   again and the run marked interrupted; a backfill resumes from Profile.backfill_after;
 - a Story still queued whose publishing claim outlived its lease (publishing.models.CLAIM_LEASE);
 - a comment action or message reply still pending after every retry it could have had.

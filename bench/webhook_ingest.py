@@ -465,10 +465,14 @@ def drain(run: str, expected: int, timeout: float = 900) -> float:
 
 
 def generate(stack: Stack, args: argparse.Namespace, tag: str, seconds: float) -> dict[str, Any]:
-    """One load run with the chosen generator against the stack's gunicorn."""
+    """One load run with the chosen generator against the stack's gunicorn (and the machine's
+    1-minute load average when it started: the other jobs sharing the CPUs)."""
+    started_load = os.getloadavg()[0]
     if args.wrk:
-        return load_wrk(args.wrk, stack.web_port, tag, seconds, args.processes, args.connections)
-    return load(stack.web_port, tag, seconds, args.processes, args.connections // args.processes)
+        result = load_wrk(args.wrk, stack.web_port, tag, seconds, args.processes, args.connections)
+    else:
+        result = load(stack.web_port, tag, seconds, args.processes, args.connections // args.processes)
+    return {**result, "load": started_load}
 
 
 def run_once(stack: Stack, run: str, args: argparse.Namespace, outage: float) -> dict[str, Any]:
@@ -526,15 +530,16 @@ def comparison(endpoint: dict[str, Any], baselines: list[tuple[str, dict[str, An
     """The endpoint next to the baselines, with its share of each one's rate."""
     rows = [("webhook endpoint (`/webhooks/meta/`)", endpoint), *baselines]
     lines = [
-        "| target | answered 200 | other | deliveries/s | endpoint / target | p50 ms | p99 ms | CPUs of other jobs |",
-        "|---|---|---|---|---|---|---|---|",
+        "| target | answered 200 | other | deliveries/s | endpoint / target | p50 ms | p99 ms | CPUs of other jobs "
+        "| load average |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, r in rows:
         other = {k: v for k, v in r["statuses"].items() if k != 200}
         share = f"{endpoint['rate'] / r['rate']:.0%}" if r["rate"] else "-"
         lines.append(
             f"| {name} | {r['ok']} | {other or '-'} | {r['rate']:.0f} | {share} | "
-            f"{r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r.get('cpu_others', 0):.2f} |"
+            f"{r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r.get('cpu_others', 0):.2f} | {r.get('load', 0):.1f} |"
         )
     return "\n".join(lines) + "\n"
 

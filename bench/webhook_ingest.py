@@ -28,6 +28,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -374,6 +375,16 @@ class Stack:
             str(self.logs / "celerybeat-schedule"),
         )
 
+    def hold_processing(self, held: bool) -> None:
+        """SIGSTOP (or SIGCONT) the Celery worker and its pool: under --compare every target is
+        loaded with the worker present and idle, and the endpoint's deliveries are processed in
+        the drain after its load, so the three figures are measured on the same machine."""
+        for pid in sorted(_children({self.processes["worker"].pid})):
+            try:
+                os.kill(pid, signal.SIGSTOP if held else signal.SIGCONT)
+            except ProcessLookupError:
+                continue
+
     def cpu_snapshot(self) -> tuple[int, int]:
         """(all busy CPU of the machine, the part used by this benchmark) in clock ticks: the
         stack's processes and their children, and PostgreSQL's backends on the bench database."""
@@ -454,10 +465,14 @@ def drain(run: str, expected: int, timeout: float = 900) -> float:
 
 
 def generate(stack: Stack, args: argparse.Namespace, tag: str, seconds: float) -> dict[str, Any]:
-    """One load run with the chosen generator against the stack's gunicorn."""
+    """One load run with the chosen generator against the stack's gunicorn (and the machine's
+    1-minute load average when it started: the other jobs sharing the CPUs)."""
+    started_load = os.getloadavg()[0]
     if args.wrk:
-        return load_wrk(args.wrk, stack.web_port, tag, seconds, args.processes, args.connections)
-    return load(stack.web_port, tag, seconds, args.processes, args.connections // args.processes)
+        result = load_wrk(args.wrk, stack.web_port, tag, seconds, args.processes, args.connections)
+    else:
+        result = load(stack.web_port, tag, seconds, args.processes, args.connections // args.processes)
+    return {**result, "load": started_load}
 
 
 def run_once(stack: Stack, run: str, args: argparse.Namespace, outage: float) -> dict[str, Any]:
@@ -474,9 +489,15 @@ def run_once(stack: Stack, run: str, args: argparse.Namespace, outage: float) ->
             outage_note["restarted_at"] = time.monotonic()
 
         threading.Thread(target=broker_outage, daemon=True).start()
+    if args.compare:
+        stack.hold_processing(True)
     busy_before, ours_before = stack.cpu_snapshot()
-    result = generate(stack, args, run, args.seconds)
-    busy_after, ours_after = stack.cpu_snapshot()
+    try:
+        result = generate(stack, args, run, args.seconds)
+    finally:
+        busy_after, ours_after = stack.cpu_snapshot()
+        if args.compare:
+            stack.hold_processing(False)
     ticks = os.sysconf("SC_CLK_TCK") * result["wall_s"]
     result["cpu_ours"] = (ours_after - ours_before) / ticks
     result["cpu_others"] = max(0, (busy_after - busy_before) - (ours_after - ours_before)) / ticks
@@ -488,12 +509,20 @@ def run_once(stack: Stack, run: str, args: argparse.Namespace, outage: float) ->
 
 
 def baseline(stack: Stack, app: str, run: str, args: argparse.Namespace) -> dict[str, Any]:
-    """Rate and latency of `app` under the endpoint's load (nothing is stored: no counts)."""
+    """Rate and latency of `app` under the endpoint's load (nothing is stored: no counts), with
+    the worker held as during the endpoint's load."""
     stack.restart_web(app)
+    stack.hold_processing(True)
     try:
         generate(stack, args, f"{run}w", WARM_UP_SECONDS)
-        return generate(stack, args, run, args.seconds)
+        busy_before, ours_before = stack.cpu_snapshot()
+        result = generate(stack, args, run, args.seconds)
+        busy_after, ours_after = stack.cpu_snapshot()
+        ticks = os.sysconf("SC_CLK_TCK") * result["wall_s"]
+        result["cpu_others"] = max(0, (busy_after - busy_before) - (ours_after - ours_before)) / ticks
+        return result
     finally:
+        stack.hold_processing(False)
         stack.restart_web(ENDPOINT_APP)
 
 
@@ -501,15 +530,16 @@ def comparison(endpoint: dict[str, Any], baselines: list[tuple[str, dict[str, An
     """The endpoint next to the baselines, with its share of each one's rate."""
     rows = [("webhook endpoint (`/webhooks/meta/`)", endpoint), *baselines]
     lines = [
-        "| target | answered 200 | other | deliveries/s | endpoint / target | p50 ms | p99 ms |",
-        "|---|---|---|---|---|---|---|",
+        "| target | answered 200 | other | deliveries/s | endpoint / target | p50 ms | p99 ms | CPUs of other jobs "
+        "| load average |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, r in rows:
         other = {k: v for k, v in r["statuses"].items() if k != 200}
         share = f"{endpoint['rate'] / r['rate']:.0%}" if r["rate"] else "-"
         lines.append(
             f"| {name} | {r['ok']} | {other or '-'} | {r['rate']:.0f} | {share} | "
-            f"{r['p50_ms']:.1f} | {r['p99_ms']:.1f} |"
+            f"{r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r.get('cpu_others', 0):.2f} | {r.get('load', 0):.1f} |"
         )
     return "\n".join(lines) + "\n"
 

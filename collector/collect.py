@@ -141,8 +141,9 @@ def _backfill_key(profile: Profile, what: str) -> str:
 
 
 def backfill(job: Job) -> None:
-    """Every media with its page-safe insights, resumable: after a pause it continues from the
-    last page loaded. Media Meta no longer lists are marked deleted at the end. The first
+    """Every media with its page-safe insights, resumable: after a pause or a killed worker it
+    continues from the last chunk loaded (the cursor is on the Profile row, saved with the
+    progress it stands for). Media Meta no longer lists are marked deleted at the end. The first
     backfill also stores the newest comments of the newest media (source=backfill), so the
     comments page lists threads at once. (Stories and the account history are their own tasks,
     queued after this one.)"""
@@ -152,48 +153,55 @@ def backfill(job: Job) -> None:
         return
     refresh_profile(job)
     store = redis_client()
-    after = store.get(_backfill_key(profile, "after"))
+    seen_key = _backfill_key(profile, "seen")
+    after = profile.backfill_after or None
     # Comments ride on the first page of a profile's first backfill only: a resumed one has
     # loaded that page, and after a finished one polling keeps them current.
     comments = 0
     if after is None or profile.backfill_finished_at is not None or profile.backfill_started_at is None:
         comments = BACKFILL_COMMENTS if profile.backfill_finished_at is None else 0
         profile.backfill_started_at, profile.backfill_finished_at, profile.backfill_done = timezone.now(), None, 0
-        store.delete(_backfill_key(profile, "seen"), _backfill_key(profile, "after"))
+        store.delete(seen_key)
         after = None
-    profile.backfill_total = profile.media_count
-    save_profile(profile, ["backfill_started_at", "backfill_finished_at", "backfill_done", "backfill_total"])
+    # The ids seen (for deletion detection) live in Redis; one that lost them while this backfill
+    # was interrupted (a restart without persistence) cannot tell absent from unseen.
+    complete_seen = after is None or bool(store.exists(seen_key))
+    profile.backfill_total, profile.backfill_after = profile.media_count, after or ""
+    save_profile(
+        profile, ["backfill_started_at", "backfill_finished_at", "backfill_done", "backfill_total", "backfill_after"]
+    )
 
     threads: dict[str, list[dict[str, Any]]] = {}
 
     def on_chunk(page: dict[str, Any], ids: list[str], result: pipeline.LoadResult) -> None:
         _load_threads(job, threads)
-        pipe = store.pipeline()
         if ids:
-            pipe.sadd(_backfill_key(profile, "seen"), *ids)
+            store.pipeline().sadd(seen_key, *ids).expire(seen_key, 7 * 86400).execute()
+        # The cursor and the count it stands for in one UPDATE: a worker killed after it resumes
+        # at this page and counts nothing twice.
+        progress: dict[str, Any] = {"backfill_done": F("backfill_done") + result.seen}
         cursor = instagram.page_cursor(page)
         if cursor:
-            pipe.set(_backfill_key(profile, "after"), cursor, ex=7 * 86400)
-        pipe.expire(_backfill_key(profile, "seen"), 7 * 86400)
-        pipe.execute()
-        Profile.objects.filter(pk=profile.pk).update(backfill_done=F("backfill_done") + result.seen)
+            progress["backfill_after"] = cursor
+        Profile.objects.filter(pk=profile.pk).update(**progress)
 
-    pages = instagram.media_pages(
-        job.client, profile.meta_id, after=after.decode() if after else None, first_page_comments=comments
-    )
+    pages = instagram.media_pages(job.client, profile.meta_id, after=after, first_page_comments=comments)
     _walk(job, _without_threads(pages, threads), on_chunk)
-    _mark_deleted_outside(profile, store, _backfill_key(profile, "seen"))
+    if complete_seen:
+        _mark_deleted_outside(profile, store, seen_key)
     now = timezone.now()
     profile.refresh_from_db()
-    profile.backfill_finished_at = now
+    profile.backfill_finished_at, profile.backfill_after = now, ""
     profile.backfill_done = max(profile.backfill_done, profile.backfill_total or 0)
     profile.media_cursor = _newest(profile)
     profile.insights_refreshed = {name: now.isoformat() for name, *_ in BUCKETS}
     profile.last_collected_at = now
     save_profile(
-        profile, ["backfill_finished_at", "backfill_done", "media_cursor", "insights_refreshed", "last_collected_at"]
-    )
-    store.delete(_backfill_key(profile, "seen"), _backfill_key(profile, "after"))
+        profile,
+        ["backfill_finished_at", "backfill_after", "backfill_done", "media_cursor", "insights_refreshed",
+         "last_collected_at"],
+    )  # fmt: skip
+    store.delete(seen_key)
 
 
 def _without_threads(

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Credential, Organization
@@ -63,6 +67,12 @@ class Profile(models.Model):
     backfill_done = models.PositiveIntegerField(_("backfill done"), default=0)
     backfill_started_at = models.DateTimeField(_("backfill started"), null=True, blank=True)
     backfill_finished_at = models.DateTimeField(_("backfill finished"), null=True, blank=True)
+    backfill_after = models.CharField(
+        _("backfill cursor"),
+        max_length=500,
+        blank=True,
+        help_text=_("Meta's cursor after the last media page loaded: an interrupted backfill resumes there."),
+    )
     media_cursor = models.DateTimeField(
         _("newest media seen"), null=True, blank=True, help_text=_("Incremental syncs ask Meta for media since then.")
     )
@@ -112,6 +122,19 @@ class Profile(models.Model):
     @property
     def backfill_running(self) -> bool:
         return self.backfill_started_at is not None and self.backfill_finished_at is None
+
+    @property
+    def backfill_interrupted(self) -> bool:
+        """The backfill's worker was lost: its newest run stopped beating (or was found so and
+        queued again, not yet taken up). The bar says "interrupted, resuming", never a frozen %."""
+        if not self.backfill_running:
+            return False
+        run = self.runs.filter(kind=RunKind.BACKFILL).order_by("-started_at", "-pk").first()
+        if run is None:
+            return False
+        if run.outcome == RunOutcome.INTERRUPTED:
+            return True
+        return run.outcome == RunOutcome.RUNNING and run.heartbeat_is_stale
 
     @property
     def backfill_percent(self) -> int:
@@ -347,6 +370,7 @@ class RunOutcome(models.TextChoices):
     RUNNING = "running", _("Running")
     OK = "ok", _("Completed")
     RETRY = "retry", _("Paused, will retry")
+    INTERRUPTED = "interrupted", _("Interrupted, resumed")
     FAILED = "failed", _("Failed")
     NEEDS_RECONNECT = "needs_reconnect", _("Token needs reconnect")
 
@@ -363,15 +387,28 @@ class CollectionRun(models.Model):
     outcome = models.CharField(_("outcome"), max_length=20, choices=RunOutcome.choices, default=RunOutcome.RUNNING)
     error = models.TextField(_("error"), blank=True)
     worker = models.CharField(_("worker"), max_length=200, blank=True)
+    # A running run touches this every 15 s (collector.tasks.Heartbeat); one that stops touching it lost its worker
+    # (collector.stale_work re-queues it: the database, not the broker, says what is pending).
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    # The token of the profile's Redis lock while it runs: a run found dead frees exactly its own.
+    lock_token = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("collection run")
         verbose_name_plural = _("collection runs")
         ordering = ["-started_at"]
-        indexes = [models.Index(fields=["profile", "kind", "-started_at"], name="run_profile_kind_time")]
+        indexes = [
+            models.Index(fields=["profile", "kind", "-started_at"], name="run_profile_kind_time"),
+            models.Index(fields=["outcome", "heartbeat_at"], name="run_outcome_heartbeat"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.profile} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def heartbeat_is_stale(self) -> bool:
+        beat = self.heartbeat_at or self.started_at
+        return timezone.now() - beat > timedelta(seconds=settings.COLLECTOR_STALE_RUN_SECONDS)
 
     @property
     def duration(self) -> float | None:

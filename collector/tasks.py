@@ -15,14 +15,18 @@ from __future__ import annotations
 import logging
 import os
 import random
+import threading
+import uuid
 from collections.abc import Callable
 from datetime import timedelta
 
 from celery import Task, shared_task
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from redis.exceptions import LockNotOwnedError, RedisError
+from redis.lock import Lock
 
 from accounts.models import Credential
 from accounts.services import handle_token_error
@@ -35,7 +39,11 @@ from meta.ratelimit import RedisGovernor
 from meta.redact import redact
 
 logger = logging.getLogger(__name__)
-LOCK_TTL = 300
+# Short, and extended at every heartbeat: a killed worker's lock lapses within a minute (or sooner:
+# collector.stale_work frees the lock of a run it finds dead), so the re-queued run is not kept
+# waiting behind a dead owner.
+LOCK_TTL = 60
+BEAT_EVERY = LOCK_TTL / 4  # the heartbeat thread's period (and each chunk of media beats too)
 LOCK_BUSY_RETRY = (2.0, 6.0)
 TRANSIENT_RETRIES = 5
 POLL_EVERY = timedelta(hours=1)  # comment polling of a profile whose webhooks arrive
@@ -67,19 +75,27 @@ def run_job(task: Task, profile_id: int, kind: RunKind, work: Callable[[collect.
     if credential is None or not credential.is_usable:
         Profile.objects.filter(pk=profile_id).update(collection_status=CollectionStatus.NEEDS_RECONNECT)
         return "no usable credential"
-    lock = collect.redis_client().lock(lock_key(profile_id), timeout=LOCK_TTL)
-    if not lock.acquire(blocking=False):
+    # thread_local=False: the heartbeat thread extends the lock this thread took.
+    lock = collect.redis_client().lock(lock_key(profile_id), timeout=LOCK_TTL, thread_local=False)
+    token = uuid.uuid4().hex
+    if not lock.acquire(blocking=False, token=token):
         raise task.retry(countdown=random.uniform(*LOCK_BUSY_RETRY))
     run = CollectionRun.objects.create(
-        profile=profile, kind=kind, worker=f"{task.request.hostname or ''} pid {os.getpid()}"
+        profile=profile,
+        kind=kind,
+        worker=f"{task.request.hostname or ''} pid {os.getpid()}",
+        heartbeat_at=timezone.now(),
+        lock_token=token,
     )
     governor = governor_for(profile)
     client = credential.graph_client(governor=governor)
     Profile.objects.filter(pk=profile_id).update(collection_status=CollectionStatus.RUNNING)
-    job = collect.Job(profile=profile, client=client, heartbeat=lambda: lock.extend(LOCK_TTL, replace_ttl=True))
+    heartbeat = Heartbeat(lock, run.pk)
+    job = collect.Job(profile=profile, client=client, heartbeat=heartbeat.beat)
     status, outcome, error, retry_in = CollectionStatus.IDLE, RunOutcome.OK, "", None
     try:
-        work(job)
+        with heartbeat:
+            work(job)
     except RateLimited as exc:
         # The governor holds the pause Meta asked for (or our default when Meta named none).
         retry_in = governor.paused_for() or exc.retry_after
@@ -122,11 +138,47 @@ def run_job(task: Task, profile_id: int, kind: RunKind, work: Callable[[collect.
         Profile.objects.filter(pk=profile_id).update(
             collection_status=status, last_error=error, next_retry_at=next_retry
         )
-        lock.release()
+        try:
+            lock.release()
+        except LockNotOwnedError:  # it lapsed (a stalled run): whoever holds it now keeps it
+            logger.warning("%s of profile %s outlived its lock", kind, profile_id)
     if retry_in is not None:
         logger.info("%s of profile %s postponed %.0fs: %s", kind, profile_id, retry_in, error)
         raise task.retry(countdown=retry_in + random.uniform(0, 1))
     return outcome
+
+
+class Heartbeat:
+    """While a run works, a thread says so every BEAT_EVERY seconds: it extends the profile's lock
+    and stamps CollectionRun.heartbeat_at, whatever the job is doing (a long Graph call, a batch).
+    A killed worker stops beating; collector.stale_work then re-queues the run."""
+
+    def __init__(self, lock: Lock, run_id: int) -> None:
+        self.lock, self.run_id = lock, run_id
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name=f"heartbeat-run-{run_id}", daemon=True)
+
+    def beat(self) -> None:
+        self.lock.extend(LOCK_TTL, replace_ttl=True)
+        CollectionRun.objects.filter(pk=self.run_id).update(heartbeat_at=timezone.now())
+
+    def _loop(self) -> None:
+        try:
+            while not self._stop.wait(BEAT_EVERY):
+                try:
+                    self.beat()
+                except (RedisError, DatabaseError):  # a blip: the next beat, or the chunk's, retries
+                    logger.warning("heartbeat of run %s missed", self.run_id, exc_info=True)
+        finally:
+            connection.close()  # this thread's own database connection
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
@@ -224,3 +276,27 @@ def poll_comments_all() -> int:
     for profile_id in ids:
         poll_comments.delay(profile_id)
     return len(ids)
+
+
+# What a run of each kind re-queues when its worker died under it (collector.stale_work).
+RUN_TASKS: dict[str, Task] = {
+    RunKind.BACKFILL: backfill_profile,
+    RunKind.SYNC: sync_profile,
+    RunKind.STORIES: collect_stories,
+    RunKind.INSIGHTS: refresh_deep_insights,
+    RunKind.SNAPSHOT: snapshot_profile,
+    RunKind.HISTORY: account_history,
+    RunKind.COMMENTS: poll_comments,
+}
+
+
+def release_lock_of(run: CollectionRun) -> bool:
+    """Free the profile's lock if this run still holds it (its worker is gone): the re-queued
+    run starts at once instead of waiting out the TTL. Another run's lock is left alone."""
+    lock = collect.redis_client().lock(lock_key(run.profile_id), thread_local=False)
+    lock.local.token = run.lock_token.encode()
+    try:
+        lock.release()
+    except LockNotOwnedError:
+        return False
+    return True

@@ -18,6 +18,8 @@ def backfill_progress(request: HttpRequest, profile_id: int) -> JsonResponse:
             "profile": profile.pk,
             "status": profile.collection_status,
             "running": profile.backfill_running,
+            # Its worker was lost: the counts are what was stored, and a new worker resumes there.
+            "interrupted": profile.backfill_interrupted,
             "done": profile.backfill_done,
             "total": profile.backfill_total,
             "percent": profile.backfill_percent,

@@ -198,9 +198,24 @@ def build(state: State, spec: dict[str, Any]) -> tuple[bytes, list[str]]:
             entry, obj_id = _entry(state, acct, event, spec, i, r)
             entries.append(entry)
             ids.append(obj_id)
+    for entry in entries:
+        _variant(entry, spec)
     payload = {"object": "page" if event == "feed" else "instagram", "entry": entries}
     body = json.dumps(payload, separators=(",", ":")).encode()
     return (malform(body, spec["malformed"]) if spec.get("malformed") else body), ids
+
+
+def _variant(entry: dict[str, Any], spec: dict[str, Any]) -> None:
+    """`standby`: the messaging items arrive in `standby[]`, as Meta sends them while another app
+    owns the conversation (handover protocol). `test`: the app dashboard's "Test" button, which
+    names entry id "0" and stamps `time` in milliseconds."""
+    if spec.get("standby"):
+        if "messaging" not in entry:
+            raise ValueError("standby applies to the messaging events only")
+        entry["standby"] = entry.pop("messaging")
+    if spec.get("test"):
+        entry["id"] = "0"
+        entry["time"] = int(time.time() * 1000)
 
 
 # Bodies a fuzzer (or a broken proxy) makes of a real delivery; signed like any other. The two

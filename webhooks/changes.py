@@ -1,7 +1,8 @@
 """A delivery split into changes, and the record of what handling them did.
 
 A delivery holds entries; an entry holds changes (`changes[]`), a flat `field`/`value` (the
-Instagram Login shape) or `messaging[]`. Every one of them becomes a `Change`.
+Instagram Login shape), `messaging[]`, or `standby[]` (messaging items of a conversation another
+app owns, Meta's handover protocol). Every one of them becomes a `Change`.
 """
 
 from __future__ import annotations
@@ -44,6 +45,12 @@ class Change:
     time: datetime
     field: str
     value: dict[str, Any]
+    standby: bool = False  # came in `standby[]`: another app owned the conversation
+
+    @property
+    def counted_as(self) -> str:
+        """Its name in the delivery's report: a standby item is counted apart from live messaging."""
+        return f"standby/{self.field}" if self.standby else self.field
 
 
 def messaging_field(item: dict[str, Any]) -> str:
@@ -62,16 +69,18 @@ def split(payload: dict[str, Any]) -> Iterator[Change]:
         for change in _as_list(entry.get("changes")):
             if isinstance(change, dict):
                 yield Change(obj, entry_id, when, _name(change.get("field")), _as_dict(change.get("value")))
-        for item in _as_list(entry.get("messaging")):
-            if isinstance(item, dict):
-                yield Change(obj, entry_id, meta_time(item.get("timestamp"), when), messaging_field(item), item)
+        for key in ("messaging", "standby"):
+            for item in _as_list(entry.get(key)):
+                if isinstance(item, dict):
+                    moment = meta_time(item.get("timestamp"), when)
+                    yield Change(obj, entry_id, moment, messaging_field(item), item, standby=key == "standby")
 
 
 def field_names(payload: Any) -> set[str]:
     """The fields a delivery touches; cheap enough for the request path (no database)."""
     if not isinstance(payload, dict):
         return set()
-    return {change.field for change in split(payload)}
+    return {change.counted_as for change in split(payload)}
 
 
 def _name(value: Any) -> str:
@@ -184,6 +193,7 @@ class Batch:
     touched: set[int] = field(default_factory=set)
     needs_sync: set[int] = field(default_factory=set)
     mentions_to_fetch: list[int] = field(default_factory=list)
+    tests: int = 0  # changes of the app dashboard's "Test" button (entry id "0")
 
     def ignore(self, reason: str) -> None:
         if reason not in self.ignored:
@@ -196,6 +206,9 @@ class Batch:
             "ignored": self.ignored,
             "profiles": sorted(self.touched),
             "syncs_queued": sorted(self.needs_sync),
+            **({"tests": self.tests} if self.tests else {}),
         }
 
-
+    @property
+    def only_tests(self) -> bool:
+        return bool(self.tests) and not self.handled and not self.unhandled

@@ -1,7 +1,9 @@
 """Route each change of a delivery to the handler of its field (the zulip pattern).
 
 `HANDLERS` maps a webhook field to the one function that knows what it means; tests send one
-fixture per field through it. A field without a handler is reported, never an error.
+fixture per field through it. A field without a handler is reported, never an error. Items
+in `standby[]` go to the handler of their field and are counted as `standby/<field>`; the app
+dashboard's "Test" deliveries (entry id "0", which no account has) are counted as tests.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from webhooks.handlers import comments, feed, mentions, messages, story_insights
 Handler = Callable[[Change, Profile, Batch], None]
 
 PLATFORM_BY_OBJECT = {"instagram": Platform.INSTAGRAM, "page": Platform.FACEBOOK_PAGE}
+
+# The app dashboard's "Test" button sends its sample under this entry id.
+TEST_ENTRY_ID = "0"
 
 HANDLERS: dict[str, Handler] = {
     "comments": comments.handle,
@@ -41,6 +46,9 @@ def dispatch(payload: dict[str, Any], lookups: Lookups | None = None) -> tuple[B
     profiles_by_entry = batch.lookups.profiles
     first_profile: Profile | None = None
     for change in split(payload):
+        if change.entry_id == TEST_ENTRY_ID:
+            batch.tests += 1
+            continue
         key = (change.object, change.entry_id)
         if key not in profiles_by_entry:
             profiles_by_entry[key] = list(
@@ -52,7 +60,7 @@ def dispatch(payload: dict[str, Any], lookups: Lookups | None = None) -> tuple[B
         first_profile = first_profile or next(iter(profiles), None)
         handler = HANDLERS.get(change.field)
         if handler is None:
-            batch.unhandled[change.field] = batch.unhandled.get(change.field, 0) + 1
+            batch.unhandled[change.counted_as] = batch.unhandled.get(change.counted_as, 0) + 1
             continue
         if not profiles:
             batch.ignore(f"no profile for {change.object} {change.entry_id}")
@@ -60,5 +68,5 @@ def dispatch(payload: dict[str, Any], lookups: Lookups | None = None) -> tuple[B
         for profile in profiles:
             handler(change, profile, batch)
             batch.touched.add(profile.pk)
-        batch.handled[change.field] = batch.handled.get(change.field, 0) + 1
+        batch.handled[change.counted_as] = batch.handled.get(change.counted_as, 0) + 1
     return batch, first_profile

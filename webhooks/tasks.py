@@ -122,6 +122,8 @@ def _handle(events: list[WebhookEvent]) -> dict[int, str]:
         for profile_id in batch.needs_sync:
             transaction.on_commit(lambda profile_id=profile_id: queue_profile_sync(profile_id))
         status = EventStatus.UNHANDLED if batch.unhandled else EventStatus.PROCESSED
+        if batch.only_tests:
+            status = EventStatus.TEST
         outcomes[(status, profile.pk if profile else None, json.dumps(batch.report()))].append(event.pk)
         touched |= batch.touched
     if touched:

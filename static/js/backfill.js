@@ -6,9 +6,10 @@
  *     <progress value="50" max="200"></progress>
  *   </div>
  *
- * Polls the progress JSON ({running, done, total, …}) every interval (default 2 s), updates the
+ * Polls the progress JSON ({running, interrupted, done, total, …}) every interval (default 2 s), updates the
  * counts and the bar, and removes the block once the backfill is no longer running. A failed
- * poll (the network, a restart) is simply tried again at the next tick.
+ * poll (the network, a restart) is simply tried again at the next tick. While the backfill's
+ * worker is lost (`interrupted`), [data-backfill-interrupted] says so instead of a silent bar.
  */
 (function () {
   "use strict";
@@ -16,6 +17,7 @@
   function update(block, body) {
     var bar = block.querySelector("progress");
     block.querySelector("[data-backfill-done]").textContent = String(body.done);
+    block.querySelector("[data-backfill-interrupted]").hidden = !body.interrupted;
     if (body.total !== null) {
       block.querySelector("[data-backfill-total]").textContent = String(body.total);
       bar.max = body.total;

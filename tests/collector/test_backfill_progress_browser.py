@@ -3,6 +3,7 @@ follows the backfill (polling the progress endpoint, under the CSP), and drops i
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Credential, CredentialKind, Membership, Organization
-from collector.models import Platform, Profile
+from collector.models import CollectionRun, Platform, Profile, RunKind, RunOutcome
 from tests.insights.browser import csp_watch, sign_in
 
 pytestmark = pytest.mark.browser
@@ -70,3 +71,46 @@ def test_no_bar_is_shown_when_no_backfill_runs(client: Any, django_user_model: A
 
     body = client.get(reverse("accounts:connected")).content.decode()
     assert "@quiet" in body and "<progress" not in body
+
+
+def test_the_bar_says_interrupted_when_the_backfill_run_stops_beating_and_not_once_it_resumes(
+    transactional_db: None, live_server: Any, page: Any, screenshot: Any
+) -> None:
+    organization = Organization.objects.create(name="Campus")
+    user = get_user_model().objects.create_user("davi", "davi@example.org", "pw-123456!")
+    Membership.objects.create(user=user, organization=organization)
+    credential = Credential(
+        organization=organization, kind=CredentialKind.INSTAGRAM_USER, meta_user_id="9", subject_id="1", name="cp"
+    )
+    credential.token = "not-used-here"
+    credential.save()
+    profile = Profile.objects.create(
+        organization=organization,
+        credential=credential,
+        platform=Platform.INSTAGRAM,
+        meta_id="17841400000000078",
+        username="campus",
+        backfill_started_at=timezone.now(),
+        backfill_total=10_000,
+        backfill_done=3_000,
+    )
+    run = CollectionRun.objects.create(profile=profile, kind=RunKind.BACKFILL, heartbeat_at=timezone.now())
+    sign_in(page, live_server, user)
+    errors = csp_watch(page)
+
+    page.goto(live_server.url + reverse("accounts:connected"))
+    notice = page.locator("tr.connected-asset .backfill-progress [data-backfill-interrupted]")
+    expect(notice).to_be_hidden()
+
+    # The worker was killed: its run stops beating, the bar must not pretend it still moves.
+    CollectionRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=5))
+    expect(notice).to_be_visible(timeout=10_000)
+    expect(notice).to_have_text("Interrupted, resuming…")
+    screenshot("backfill-interrupted")
+
+    CollectionRun.objects.filter(pk=run.pk).update(outcome=RunOutcome.INTERRUPTED)
+    CollectionRun.objects.create(profile=profile, kind=RunKind.BACKFILL, heartbeat_at=timezone.now())
+    Profile.objects.filter(pk=profile.pk).update(backfill_done=4_000)  # a new worker resumed
+    expect(notice).to_be_hidden(timeout=10_000)
+    expect(page.locator("tr.connected-asset [data-backfill-done]")).to_have_text("4000")
+    assert errors == []

@@ -1,4 +1,5 @@
 """Direct messages (`messaging[]`): messages and their echoes, reactions, read marks, edits.
+The same items in `standby[]` (another app owns the conversation) are stored alike, marked standby.
 
 On an echo (a message the profile sent) Meta swaps sender and recipient, so the other person
 is whichever of the two is not the profile.
@@ -54,6 +55,7 @@ def handle_message(change: Change, profile: Profile, batch: Batch) -> None:
                 attachments=list(message.get("attachments") or []),
                 reply_to=str(reply_to.get("mid") or "") if isinstance(reply_to, dict) else "",
                 sent_at=change.time,
+                standby=change.standby,
                 raw=change.value,
             )
         ],
@@ -100,8 +102,8 @@ def handle_read(change: Change, profile: Profile, batch: Batch) -> None:
     mid = str((change.value.get("read") or {}).get("mid") or "")
     marked = Message.objects.filter(conversation=conversation, mid=mid).first() if mid else None
     up_to = marked.sent_at if marked else change.time
-    Message.objects.filter(
-        conversation=conversation, is_echo=True, sent_at__lte=up_to, read_at__isnull=True
-    ).update(read_at=change.time)
+    Message.objects.filter(conversation=conversation, is_echo=True, sent_at__lte=up_to, read_at__isnull=True).update(
+        read_at=change.time
+    )
     conversation.last_read_at = change.time
     conversation.save(update_fields=["last_read_at"])

@@ -36,7 +36,9 @@ def membership(user: object, organization_id: int) -> Membership:
 def readable(objects: QuerySet[T], user: object, pk: int) -> T:
     """The object if it belongs to one of the person's organisations, with `.membership` (their role there)."""
     found = get_object_or_404(objects.filter(organization__memberships__user=user), pk=pk)
-    found.membership = membership(user, found.organization_id)  # type: ignore[attr-defined]
+    # The filter above is the check; the membership it matched only says which role.
+    role = Membership.objects.get(organization_id=found.organization_id, user=user)
+    found.membership = role  # type: ignore[attr-defined]
     return found
 
 

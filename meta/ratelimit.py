@@ -134,7 +134,7 @@ class RedisGovernor:
             pipe.set(self._key("usage", "account", self.account), account_percent, ex=USAGE_TTL)
         pipe.execute()
         regain = regain_seconds(headers) or self.default_pause
-        app_full = False or bool(error and error.code in APP_LEVEL_CODES)
+        app_full = (app_percent or 0) > PAUSE_AT or bool(error and error.code in APP_LEVEL_CODES)
         if app_full or isinstance(error, RateLimited) or (account_percent or 0) > PAUSE_AT:
             self.pause(regain, app_too=app_full)
 

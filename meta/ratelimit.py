@@ -10,8 +10,9 @@ process. Before each call the governor:
 After each response it stores the X-App-Usage / X-Business-Use-Case-Usage readings, and
 pauses until Meta's estimated regain time: the account when its X-Business-Use-Case-Usage is
 above 95 % or on a rate-limit error (4/17/32/613/80001/80002); the app too (so every account)
-when X-App-Usage is above 95 % or the error code is app-level. Callers catch RateLimited and
-retry at `retry_after`; the work is postponed, never failed.
+when X-App-Usage is above 95 % or the error code is app-level (Meta throttles the whole app at
+100 % of X-App-Usage: meta-graph-reference.md §8). Callers catch RateLimited and retry at
+`retry_after`; the work is postponed, never failed.
 """
 
 from __future__ import annotations

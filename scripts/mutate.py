@@ -5,6 +5,8 @@ replacement in one file), runs its tests with `pytest -x`, restores the file wha
 reports killed (a test failed) or SURVIVED. Any survivor makes the exit status 1. The database and
 Redis come from the environment as for any test run (TEST_DATABASE_URL, TEST_REDIS_URL).
 
+While it runs, a mutant is in the work tree: edit nothing and commit nothing until it ends.
+
 `old` must occur exactly once in its file; where the mutated line repeats, `old` carries the line
 above it as an anchor, and `new` changes only the mutated line.
 """

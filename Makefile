@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint bench review-screens messages
+.PHONY: run test lint bench review-screens messages mutants
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ test: $(VENV)/.installed-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 	mkdir -p $(dir $(SQLITE_TEST_DB))
 	TEST_DATABASE_URL=sqlite:///$(SQLITE_TEST_DB) $(PY) -m pytest -m "browser or sqlite" $(PYTEST_ARGS)
+
+# Single-line mutations of the access checks, token handling, claims and rate limits (scripts/mutate.py):
+# each must make its tests fail. `make mutants MUTANTS="claim"` runs the ones whose name contains it.
+mutants: $(VENV)/.installed-dev
+	$(PY) scripts/mutate.py $(MUTANTS)
 
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .

@@ -7,4 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from django.conf import settings
+
         from accounts import receivers, throttling  # noqa: F401 - connects the signal receivers
+        from meta.conf import use_settings
+
+        use_settings(settings)

@@ -79,6 +79,12 @@ class Membership(models.Model):
         """Connect and disconnect accounts, invite people, change roles: owners and admins."""
         return self.role in (Role.OWNER, Role.ADMIN)
 
+    @property
+    def is_last_owner(self) -> bool:
+        """The organization's only owner: they may neither leave nor become anything else."""
+        others = Membership.objects.filter(organization_id=self.organization_id, role=Role.OWNER).exclude(pk=self.pk)
+        return self.role == Role.OWNER and not others.exists()
+
 
 class CredentialKind(models.TextChoices):
     INSTAGRAM_USER = "ig_user", _("Instagram user token")

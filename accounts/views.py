@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from accounts import services, tasks
+from accounts import access, services, tasks
 from accounts.forms import DisconnectForm, InviteForm, RoleForm
 from accounts.models import (
     Credential,
@@ -72,13 +72,8 @@ def _connected_rows(organization: Organization) -> list[dict[str, Any]]:
 
 def _managed_credential(request: HttpRequest, credential_id: int) -> Credential:
     """Another organization's credential is a 404; a member who may not manage gets a 403."""
-    credential = get_object_or_404(
-        Credential.objects.for_user(request.user).select_related("organization").distinct(), pk=credential_id
-    )
-    membership = Membership.objects.get(organization=credential.organization, user=request.user)
-    if not membership.can_manage:
-        raise PermissionDenied
-    return credential
+    objects = Credential.objects.select_related("organization")
+    return access.actionable(objects, request.user, credential_id, may=access.MAY_MANAGE)
 
 
 @login_required
@@ -113,9 +108,7 @@ def organizations(request: HttpRequest) -> HttpResponse:
 
 
 def _membership_in(request: HttpRequest, organization_id: int) -> Membership:
-    return get_object_or_404(
-        Membership.objects.select_related("organization"), organization_id=organization_id, user=request.user
-    )
+    return access.membership(request.user, organization_id)
 
 
 @login_required
@@ -137,8 +130,7 @@ def organization(request: HttpRequest, organization_id: int) -> HttpResponse:
 @require_POST
 def create_invite(request: HttpRequest, organization_id: int) -> HttpResponse:
     membership = _membership_in(request, organization_id)
-    if not membership.can_manage:
-        raise PermissionDenied
+    access.require(membership, access.MAY_MANAGE)
     form = InviteForm(request.POST)
     if form.is_valid():
         role = form.cleaned_data["role"]
@@ -159,37 +151,25 @@ def create_invite(request: HttpRequest, organization_id: int) -> HttpResponse:
 @require_POST
 def change_role(request: HttpRequest, organization_id: int, membership_id: int) -> HttpResponse:
     membership = _membership_in(request, organization_id)
-    target = get_object_or_404(Membership, pk=membership_id, organization_id=organization_id)
-    if not membership.can_manage or (
-        Role.OWNER in (target.role, request.POST.get("role")) and membership.role != Role.OWNER
-    ):
+    target = get_object_or_404(membership.organization.memberships, pk=membership_id)
+    access.require(membership, access.MAY_MANAGE)
+    if Role.OWNER in (target.role, request.POST.get("role")) and membership.role != Role.OWNER:
         raise PermissionDenied
     form = RoleForm(request.POST)
     if not form.is_valid():
         return redirect("accounts:organization", organization_id=organization_id)
-    if form.cleaned_data["remove"]:
-        if (
-            target.role == Role.OWNER
-            and not target.organization.memberships.filter(role=Role.OWNER).exclude(pk=target.pk).exists()
-        ):
-            messages.error(request, _("An organization keeps at least one owner."))
-        else:
-            target.delete()
-            messages.success(request, _("%(user)s was removed.") % {"user": target.user})
+    new_role = None if form.cleaned_data["remove"] else form.cleaned_data["role"]
+    if target.is_last_owner and new_role != Role.OWNER:
+        messages.error(request, _("An organization keeps at least one owner."))
+    elif new_role is None:
+        target.delete()
+        messages.success(request, _("%(user)s was removed.") % {"user": target.user})
     else:
-        new_role = form.cleaned_data["role"]
-        last_owner = (
-            target.role == Role.OWNER
-            and not target.organization.memberships.filter(role=Role.OWNER).exclude(pk=target.pk).exists()
+        target.role = new_role
+        target.save(update_fields=["role"])
+        messages.success(
+            request, _("%(user)s is now %(role)s.") % {"user": target.user, "role": target.get_role_display()}
         )
-        if last_owner and new_role != Role.OWNER:
-            messages.error(request, _("An organization keeps at least one owner."))
-        else:
-            target.role = new_role
-            target.save(update_fields=["role"])
-            messages.success(
-                request, _("%(user)s is now %(role)s.") % {"user": target.user, "role": target.get_role_display()}
-            )
     return redirect("accounts:organization", organization_id=organization_id)
 
 

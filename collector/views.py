@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, JsonResponse
-from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
+from accounts import access
 from collector.models import Profile
 
 
@@ -12,7 +12,7 @@ from collector.models import Profile
 @login_required
 def backfill_progress(request: HttpRequest, profile_id: int) -> JsonResponse:
     """Backfill progress for the connected-accounts page's progress bar (another org's: 404)."""
-    profile = get_object_or_404(Profile.objects.for_user(request.user), pk=profile_id)
+    profile = access.readable(Profile.objects.all(), request.user, profile_id)
     return JsonResponse(
         {
             "profile": profile.pk,

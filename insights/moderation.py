@@ -20,6 +20,7 @@ from collector.models import Comment, Media, MediaProductType, Profile
 from insights.models import ActionKind, CommentAction
 
 PAGE_SIZE = 20
+REPLY_MAX_LENGTH = 2200  # Instagram's caption and comment limit
 STATUSES = ("all", "unanswered", "hidden")
 COMMENT_COLUMNS = (
     "id",

@@ -10,12 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
+from accounts.services import handle_token_error
 from collector.models import Comment
 from insights.aggregates import rebuild_daily_metrics as rebuild
 from insights.models import NEEDS_RECONNECT, ActionKind, ActionStatus, CommentAction, FailureReason, MessageReply
 from meta import messaging
 from meta.client import GraphClient
-from meta.errors import MetaError, RateLimited, TokenInvalid, TransientError
+from meta.errors import MetaError, PermissionMissing, RateLimited, TokenInvalid, TransientError
 from webhooks.models import Message
 
 logger = logging.getLogger(__name__)
@@ -47,8 +48,8 @@ def perform_comment_action(self: Task, action_id: int) -> str:
     client = credential.graph_client()
     try:
         result_id = _send(client, action)
-    except TokenInvalid as exc:
-        credential.mark_needs_reconnect(str(exc))
+    except (TokenInvalid, PermissionMissing) as exc:
+        handle_token_error(credential, exc)
         action.refused(exc)
     except (RateLimited, TransientError) as exc:
         _retry_or_fail(self, action, exc)
@@ -114,7 +115,9 @@ def send_message_reply(self: Task, reply_id: int) -> str:
     try:
         sent = messaging.send_text(credential.graph_client(), owner, conversation.participant_id, reply.text)
     except TokenInvalid as exc:
-        credential.mark_needs_reconnect(str(exc))
+        # A missing messaging permission is refused below but leaves the credential collecting, as
+        # webhooks.tasks.sync_conversations does: messaging is one permission among several.
+        handle_token_error(credential, exc)
         reply.refused(exc)
     except (RateLimited, TransientError) as exc:
         _retry_or_fail(self, reply, exc)

@@ -5,7 +5,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,14 +13,12 @@ from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Role
+from accounts import access
 from collector.models import Comment, Profile
 from insights import exports, messaging, metrics, moderation, periods, reports, review
 from insights.models import ActionKind, CommentAction
-from webhooks.models import Conversation
 
 TIMEZONE_COOKIE = "tz"
-REPLY_MAX_LENGTH = 2200  # Instagram's caption and comment limit
 
 
 def viewer_zone(request: HttpRequest) -> ZoneInfo:
@@ -34,14 +31,16 @@ def viewer_zone(request: HttpRequest) -> ZoneInfo:
 
 
 def _profile(request: HttpRequest, pk: int) -> Profile:
-    """The person's profile with their role in its organization; another organization's is a 404."""
-    profiles = (
-        Profile.objects.for_user(request.user)
-        .select_related("credential")
-        .annotate(viewer_role=F("organization__memberships__role"))
-    )
-    profile = get_object_or_404(profiles, pk=pk)
-    profile.can_act = profile.viewer_role != Role.VIEWER
+    """The person's profile, for reading; another organization's is a 404."""
+    profile = access.readable(Profile.objects.select_related("credential"), request.user, pk)
+    profile.can_act = profile.membership.can_act
+    return profile
+
+
+def _acting_profile(request: HttpRequest, pk: int) -> Profile:
+    """The person's profile, for replying, hiding, deleting: a viewer gets the same 404 as an outsider."""
+    profile = _profile(request, pk)
+    access.require(profile.membership, access.MAY_ACT, Http404)
     return profile
 
 
@@ -116,27 +115,26 @@ def comments(request: HttpRequest, pk: int) -> HttpResponse:
         chosen=chosen,
         threads=moderation.threads(profile, chosen),
         posts=moderation.recent_posts(profile),
-        reply_max_length=REPLY_MAX_LENGTH,
+        reply_max_length=moderation.REPLY_MAX_LENGTH,
     )
 
 
 def _comment(profile: Profile, comment_pk: int) -> Comment:
-    return get_object_or_404(Comment.objects.select_related("profile"), pk=comment_pk, profile=profile)
+    return get_object_or_404(profile.comments.select_related("profile"), pk=comment_pk)
 
 
 @login_required
 @require_POST
 def comment_action(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
-    profile = _profile(request, pk)
-    if not profile.can_act:
-        raise Http404
+    profile = _acting_profile(request, pk)
     comment = _comment(profile, comment_pk)
     kind = request.POST.get("kind", "")
     text = (request.POST.get("text") or "").strip()
     if kind not in (ActionKind.REPLY, ActionKind.HIDE, ActionKind.UNHIDE):
         messages.error(request, _("Unknown action."))
-    elif kind == ActionKind.REPLY and not 0 < len(text) <= REPLY_MAX_LENGTH:
-        messages.error(request, _("Write a reply of up to %(limit)s characters.") % {"limit": REPLY_MAX_LENGTH})
+    elif kind == ActionKind.REPLY and not 0 < len(text) <= moderation.REPLY_MAX_LENGTH:
+        limit = moderation.REPLY_MAX_LENGTH
+        messages.error(request, _("Write a reply of up to %(limit)s characters.") % {"limit": limit})
     else:
         moderation.request_action(comment, kind, request.user, text)
         messages.success(request, _("Sent to Instagram. The comment shows its state until Meta answers."))
@@ -146,9 +144,7 @@ def comment_action(request: HttpRequest, pk: int, comment_pk: int) -> HttpRespon
 @login_required
 @require_http_methods(["GET", "POST"])
 def comment_delete(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
-    profile = _profile(request, pk)
-    if not profile.can_act:
-        raise Http404
+    profile = _acting_profile(request, pk)
     comment = _comment(profile, comment_pk)
     if request.method == "POST":
         moderation.request_action(comment, ActionKind.DELETE, request.user)
@@ -188,7 +184,7 @@ def conversations(request: HttpRequest, pk: int, conversation_pk: int | None = N
     listing = messaging.conversations(profile)
     current = None
     if conversation_pk is not None:
-        current = get_object_or_404(Conversation, pk=conversation_pk, profile=profile)
+        current = get_object_or_404(profile.conversations, pk=conversation_pk)
     return _page(
         request,
         "insights/messages.html",
@@ -206,10 +202,8 @@ def conversations(request: HttpRequest, pk: int, conversation_pk: int | None = N
 @login_required
 @require_POST
 def message_reply(request: HttpRequest, pk: int, conversation_pk: int) -> HttpResponse:
-    profile = _profile(request, pk)
-    if not profile.can_act:
-        raise Http404
-    conversation = get_object_or_404(Conversation, pk=conversation_pk, profile=profile)
+    profile = _acting_profile(request, pk)
+    conversation = get_object_or_404(profile.conversations, pk=conversation_pk)
     text = (request.POST.get("text") or "").strip()
     blocked = messaging.reply_blocker(profile)
     if blocked:

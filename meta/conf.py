@@ -1,8 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from django.conf import settings
+from typing import Any
 
 FACEBOOK_GRAPH = "graph.facebook.com"
 INSTAGRAM_GRAPH = "graph.instagram.com"
@@ -20,6 +19,17 @@ def meta_url(sandbox_url: str, host: str, path: str = "") -> str:
     return f"https://{host}{path}"
 
 
+# meta/ is plain Python: the project hands its settings in once (accounts' AppConfig.ready), and
+# each config is read from them when asked for, so a test's override_settings is seen.
+_settings: Any = None
+
+
+def use_settings(source: Any) -> None:
+    """Where MetaConfig.from_settings() reads META_* and INSTAGRAM_* from (any object with those attributes)."""
+    global _settings
+    _settings = source
+
+
 @dataclass(frozen=True)
 class MetaConfig:
     sandbox_url: str
@@ -32,7 +42,10 @@ class MetaConfig:
     retries: int = 3
 
     @classmethod
-    def from_settings(cls) -> MetaConfig:
+    def from_settings(cls, source: Any = None) -> MetaConfig:
+        settings = source if source is not None else _settings
+        if settings is None:
+            raise RuntimeError("meta.conf.use_settings() was not called: pass the settings in")
         return cls(
             sandbox_url=settings.META_SANDBOX_URL,
             graph_version=settings.META_GRAPH_VERSION,

@@ -8,9 +8,11 @@ process. Before each call the governor:
 - sleeps a little when Meta's last reported usage is above 80 %, more the closer to 100.
 
 After each response it stores the X-App-Usage / X-Business-Use-Case-Usage readings, and
-above 95 % or on a rate-limit error (4/17/32/613/80001/80002) pauses the account (the app too,
-for app-level codes) until Meta's estimated regain time. Callers catch RateLimited and
-retry at `retry_after`; the work is postponed, never failed.
+pauses until Meta's estimated regain time: the account when its X-Business-Use-Case-Usage is
+above 95 % or on a rate-limit error (4/17/32/613/80001/80002); the app too (so every account)
+when X-App-Usage is above 95 % or the error code is app-level (Meta throttles the whole app at
+100 % of X-App-Usage: meta-graph-reference.md §8). Callers catch RateLimited and retry at
+`retry_after`; the work is postponed, never failed.
 """
 
 from __future__ import annotations
@@ -133,8 +135,9 @@ class RedisGovernor:
             pipe.set(self._key("usage", "account", self.account), account_percent, ex=USAGE_TTL)
         pipe.execute()
         regain = regain_seconds(headers) or self.default_pause
-        if isinstance(error, RateLimited) or (account_percent or 0) > PAUSE_AT:
-            self.pause(regain, app_too=bool(error and error.code in APP_LEVEL_CODES) or (app_percent or 0) > PAUSE_AT)
+        app_full = (app_percent or 0) > PAUSE_AT or bool(error and error.code in APP_LEVEL_CODES)
+        if app_full or isinstance(error, RateLimited) or (account_percent or 0) > PAUSE_AT:
+            self.pause(regain, app_too=app_full)
 
     # -- state -----------------------------------------------------------------------------
     def usage(self) -> float:

@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import exceptions, serializers
 
 from accounts.models import Organization
-from collector.models import Platform, Profile
+from collector.models import Platform
 from publishing import assets
 from publishing.models import AssetType, Story, StoryInsight, StoryPublication, StoryStatus
 from publishing.upload import StreamedAsset
@@ -121,9 +121,7 @@ class StorySerializer(serializers.ModelSerializer):
         return None if story.user is None else story.user.get_full_name() or story.user.get_username()
 
     def validate_page_id(self, value: str) -> str:
-        linked = Profile.objects.filter(
-            organization=self.dealer, platform=Platform.FACEBOOK_PAGE, meta_id=value
-        ).exists()
+        linked = self.dealer.profiles.filter(platform=Platform.FACEBOOK_PAGE, meta_id=value).exists()
         if not linked:
             raise serializers.ValidationError(f"Page ID '{value}' does not belong to dealer ID '{self.dealer.pk}'")
         return value

@@ -6,7 +6,16 @@ from datetime import datetime
 from celery import Task, shared_task
 from django.utils import timezone
 
-from meta.errors import ContainerNotReady, MetaError, PublishLimitReached, RateLimited, TokenInvalid, TransientError
+from accounts.services import handle_token_error
+from meta.errors import (
+    ContainerNotReady,
+    MetaError,
+    PermissionMissing,
+    PublishLimitReached,
+    RateLimited,
+    TokenInvalid,
+    TransientError,
+)
 from publishing import callbacks, publisher, results
 from publishing.models import Story
 
@@ -40,10 +49,10 @@ def publish_story(self: Task, story_id: int) -> str:
         story.release()
         logger.info("story %s: %s; retrying", story_id, type(exc).__name__)
         raise self.retry(exc=exc, countdown=retry_delay(exc, self.request.retries)) from exc
-    except TokenInvalid as exc:
+    except (TokenInvalid, PermissionMissing) as exc:
         credential = story.page_credential()
         if credential is not None:
-            credential.mark_needs_reconnect(str(exc))
+            handle_token_error(credential, exc)
         story.mark_failed(f"Meta: {exc}. Reconnect the Page and retry.")
         return "failed"
     except MetaError as exc:

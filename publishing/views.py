@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, viewsets
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -178,9 +178,14 @@ class MissingDealerView(ContractAPIView):
 class TokenObtainView(TokenObtainPairView):
     """Username and password → an access and a refresh token (simplejwt)."""
 
+    authentication_classes: list[type] = []  # public: this is where a token is had
+    permission_classes = [AllowAny]
     throttle_classes = [LoginThrottle]
 
 
 @extend_schema(tags=["Autenticação"], responses={200: TokenRefreshSerializer, 400: ERROR_400, 401: DetailSerializer})
 class TokenRefreshView(BaseTokenRefreshView):
     """A refresh token → a new access token."""
+
+    authentication_classes: list[type] = []  # public: the refresh token in the body is the proof
+    permission_classes = [AllowAny]

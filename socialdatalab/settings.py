@@ -258,12 +258,11 @@ CELERY_RESULT_EXTENDED = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The queues by job, in one place: the routes below and the workers' `-Q` (tests/conftest.py) read them.
+CELERY_QUEUE_BY_APP = {"webhooks": "webhooks", "collector": "collect", "publishing": "publish"}
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {
-    "webhooks.tasks.*": {"queue": "webhooks"},
-    "collector.tasks.*": {"queue": "collect"},
-    "publishing.tasks.*": {"queue": "publish"},
-}
+CELERY_WORKER_QUEUES = (*CELERY_QUEUE_BY_APP.values(), CELERY_TASK_DEFAULT_QUEUE)
+CELERY_TASK_ROUTES = {f"{app}.tasks.*": {"queue": queue} for app, queue in CELERY_QUEUE_BY_APP.items()}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_IMPORTS = ("collector.stale_work",)  # beat's re-queue of work a killed worker left
@@ -286,6 +285,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
+    # Deny by default: a new API view needs a token unless it says AllowAny (token endpoints, schema, docs).
+    "DEFAULT_AUTHENTICATION_CLASSES": ["publishing.authentication.ClientJWTAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
 # Password guessing on /admin/login/ and /api/token/: the policy is in accounts/throttling.py.
 LOGIN_THROTTLE_WINDOW = env.int("LOGIN_THROTTLE_WINDOW", default=15 * 60)  # seconds
@@ -304,6 +306,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs are public on purpose: the Story API's clients read them before they have a token.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
     # Separate request/response components, so clients and schemathesis see what is writable.
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"StoryStatusEnum": "publishing.models.StoryStatus"},

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import requests
+from django.conf import settings as django_settings
 
 from tests.sandbox_process import start_sandbox
 
@@ -137,7 +138,7 @@ def start_worker(
             "socialdatalab",
             "worker",
             "-Q",
-            "webhooks,collect,publish,default",
+            ",".join(settings.CELERY_WORKER_QUEUES),
             "--hostname",
             f"{name}@%h",
             "--without-gossip",
@@ -160,9 +161,6 @@ def stop_worker(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-
-
-QUEUES = ("webhooks", "collect", "publish", "default")
 
 
 class SuiteWorker:
@@ -215,7 +213,7 @@ def drop_queued_tasks(broker_url: str) -> None:
     import redis
 
     client = redis.Redis.from_url(broker_url)
-    for queue in QUEUES:
+    for queue in django_settings.CELERY_WORKER_QUEUES:
         client.delete(*client.keys(f"{queue}*") or [queue])
 
 

@@ -232,8 +232,8 @@ def fetch_mention(mention_id: int) -> None:
         fields = f"mentioned_media.media_id({mention.media_id}){{{MENTIONED_MEDIA_FIELDS}}}"
     try:
         result = credential.graph_client().get(profile.meta_id, {"fields": fields})
-    except TokenInvalid as exc:
-        credential.mark_needs_reconnect(str(exc))
+    except (TokenInvalid, PermissionMissing) as exc:
+        handle_token_error(credential, exc)
         return
     except MetaError as exc:
         logger.warning("mention %s could not be fetched: %s", mention_id, exc)

@@ -7,13 +7,13 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts import access
 from collector.models import Comment, Profile
 from meta.signing import verify_signature
 from webhooks.changes import read_delivery
@@ -115,9 +115,9 @@ def _comment_json(comment: Comment) -> dict[str, object]:
 @require_GET
 def live_comments(request: HttpRequest, profile_id: int) -> JsonResponse:
     """Comments of a profile that are new or changed since `after`, oldest first."""
-    profile = get_object_or_404(Profile.objects.for_user(request.user), pk=profile_id)
+    profile = access.readable(Profile.objects.all(), request.user, profile_id)
     now: datetime = timezone.now()
-    comments = Comment.objects.filter(profile=profile).select_related("media", "parent")
+    comments = profile.comments.select_related("media", "parent")
     after = request.GET.get("after", "")
     if after:
         rows = list(comments.filter(**_since(after)).order_by("updated_at", "pk")[:LIVE_LIMIT])

@@ -127,6 +127,20 @@ def test_an_instagram_token_2_hours_old_is_left_alone(sandbox: Any, organization
 
 
 @pytest.mark.django_db
+def test_an_instagram_token_11_days_from_expiry_waits_for_the_10_day_window(
+    sandbox: Any, organization: Any, minted: Any
+) -> None:
+    credential = ig_credential(organization, minted, age_hours=25, expires_in_days=11)
+    sandbox.reset_calls()
+
+    assert tasks.refresh_instagram_tokens() == 0
+
+    credential.refresh_from_db()
+    assert credential.expires_in() < timedelta(days=12)
+    assert sandbox.calls()["total"] == 0
+
+
+@pytest.mark.django_db
 def test_a_facebook_token_is_reminded_by_email_and_banner_at_14_7_and_1_days(
     sandbox: Any, owner: Any, organization: Any, connect: Any, client: Any
 ) -> None:

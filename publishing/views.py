@@ -174,7 +174,11 @@ class MissingDealerView(ContractAPIView):
         raise exceptions.ParseError(MISSING_DEALER)
 
 
-@extend_schema(tags=["Autenticação"], responses={200: TokenObtainPairSerializer, 400: ERROR_400, 401: DetailSerializer})
+@extend_schema(
+    tags=["Autenticação"],
+    # 429: too many wrong passwords from this address (accounts.throttling.LoginThrottle).
+    responses={200: TokenObtainPairSerializer, 400: ERROR_400, 401: DetailSerializer, 429: DetailSerializer},
+)
 class TokenObtainView(TokenObtainPairView):
     """Username and password → an access and a refresh token (simplejwt)."""
 

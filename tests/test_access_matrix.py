@@ -68,6 +68,11 @@ ELSEWHERE = {
     "publishing:facebook-story": "Story API, client tokens per dealer (tests/publishing/test_story_auth.py)",
     "publishing:instagram-stories": "Story API, client tokens per dealer (tests/publishing/test_story_auth.py)",
     "publishing:instagram-story": "Story API, client tokens per dealer (tests/publishing/test_story_auth.py)",
+    "publishing:facebook-story-insights": "Story API, client tokens per dealer (tests/publishing/test_story_results.py)",
+    "publishing:instagram-story-insights": "Story API, client tokens per dealer (tests/publishing/test_story_results.py)",
+    "publishing:api-access": "owners and admins only (tests/publishing/test_api_access_page.py)",
+    "publishing:api-client-rotate": "owners and admins only (tests/publishing/test_api_access_page.py)",
+    "publishing:api-client-update": "owners and admins only (tests/publishing/test_api_access_page.py)",
 }
 
 

@@ -228,4 +228,9 @@ def resolve(ctx: Ctx, node: str, method: str = "get") -> tuple[str, Any]:
         if item and item["account"] in allowed_accounts(ctx):
             ctx.business = (st.accounts[item["account"]].id, "instagram")
             return kind, item
+    # An IGSID: a person who messaged one of the token's accounts (Meta asks for that consent).
+    for conv in st.conversations.values():
+        if conv["igsid"] == node and conv["account"] in allowed_accounts(ctx):
+            ctx.business = (st.accounts[conv["account"]].id, "instagram")
+            return "ig_person", conv
     raise no_object(node, method)

@@ -422,6 +422,8 @@ class State:
             "attachments": msg["attachments"],
             "reactions": msg["reactions"],
             "source": msg["source"],
+            "messaging_type": msg.get("messaging_type", ""),
+            "tag": msg.get("tag", ""),
         }
 
     def conversation_summary(self, conv: dict[str, Any]) -> dict[str, Any]:

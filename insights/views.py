@@ -179,11 +179,11 @@ def comment_action_states(request: HttpRequest, pk: int) -> JsonResponse:
 @login_required
 def conversations(request: HttpRequest, pk: int, conversation_pk: int | None = None) -> HttpResponse:
     profile = _profile(request, pk)
-    listing = messaging.conversations(profile)
     current = None
     if conversation_pk is not None:
         current = get_object_or_404(Conversation, pk=conversation_pk, profile=profile)
         messaging.mark_opened(current)
+    listing = messaging.conversations(profile)
     return _page(
         request,
         "insights/messages.html",

@@ -156,6 +156,8 @@ def classify(state: State, segment: str) -> str:
         return "{video-id}"
     if segment.startswith("30"):
         return "{photo-id}"
+    if any(conv["igsid"] == segment for conv in state.conversations.values()):
+        return "{igsid}"
     return "{id}"
 
 

@@ -438,6 +438,7 @@ class State:
             "updated_time": self.updated_at(conv),
             "last_user_message_at": last,
             "window_open": last is not None and self.now() - last <= 86400,
+            "human_agent_open": last is not None and self.now() - last <= 7 * 86400,
             "read_at": conv["read_at"],
             "messages": [self.message_summary(self.messages[i]) for i in conv["messages"]],
         }

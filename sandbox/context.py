@@ -145,6 +145,8 @@ def classify(state: State, segment: str) -> str:
         return "{user-id}"
     if state.account(segment):
         return "{ig-user-id}"
+    if any(conv["igsid"] == segment for conv in state.conversations.values()):
+        return "{igsid}"  # a person who messaged an account (random digits: before the prefix guesses)
     prefix = segment[:3]
     if prefix in ("180", "181", "182", "183"):
         return "{media-id}"
@@ -156,8 +158,6 @@ def classify(state: State, segment: str) -> str:
         return "{video-id}"
     if segment.startswith("30"):
         return "{photo-id}"
-    if any(conv["igsid"] == segment for conv in state.conversations.values()):
-        return "{igsid}"
     return "{id}"
 
 

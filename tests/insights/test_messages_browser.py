@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from insights.models import ActionStatus, MessageReply
+from insights.models import ActionStatus, MessageReply, QuickReply
 from tests.insights.browser import csp_watch, sign_in
 from tests.insights.conftest import wait_for
 from tests.sandbox_process import connect_through_login
@@ -67,12 +67,14 @@ def test_it_shows_usernames_both_windows_and_a_refused_reply_in_portuguese(
     assert listing.locator("[data-unread]").count() == len(expected) - 1
     screenshot("window-open")
 
+    QuickReply.objects.create(organization=inbox.organization, title="Horário", text="A secretaria abre às 8h.")
     listing.get_by_text(f"@{agent[0]['user_username']}", exact=True).click()
     assert page.locator("#window-state").get_attribute("data-window") == "human_agent"
-    page.locator("#message-text").fill("Desculpe a demora! A secretaria abre às 8h.")
+    page.get_by_role("button", name="Horário").click()  # static/js/messages.js fills the composer
+    assert page.locator("#message-text").input_value() == "A secretaria abre às 8h."
     page.locator(".reply-form button").click()
     sent = wait_for(lambda: MessageReply.objects.filter(status=ActionStatus.DONE).first(), what="the Human Agent reply")
-    assert sent.human_agent
+    assert sent.human_agent and sent.text == "A secretaria abre às 8h."
     screenshot("human-agent")
 
     listing.get_by_text(f"@{closed[0]['user_username']}", exact=True).click()

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from insights.models import CommentAction, MessageReply
+from insights.models import AuditEntry, CommentAction, MessageReply, QuickReply
 
 
 class MetaRequestAdmin(admin.ModelAdmin):
@@ -18,4 +18,28 @@ class CommentActionAdmin(MetaRequestAdmin):
 
 @admin.register(MessageReply)
 class MessageReplyAdmin(MetaRequestAdmin):
+    list_display = [*MetaRequestAdmin.list_display, "human_agent"]
     raw_id_fields = ["conversation", "requested_by"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: a trail that could be edited would prove nothing."""
+
+    list_display = ["at", "organization", "actor", "action", "profile", "target"]
+    list_filter = ["action", "organization"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(QuickReply)
+class QuickReplyAdmin(admin.ModelAdmin):
+    list_display = ["title", "organization", "created_by", "created_at"]
+    raw_id_fields = ["created_by"]

@@ -1,7 +1,9 @@
-"""The messages page: conversations, one thread, and Meta's 24-hour window for replies.
+"""The messages page: conversations, one thread, and Meta's messaging windows for replies.
 
-Meta lets a business answer a person by direct message only within 24 hours of that person's
-latest message (outside it, only tagged human-agent replies, which this app does not send).
+Meta lets a business answer a person by direct message within 24 hours of that person's
+latest message (a RESPONSE). From 24 hours to 7 days, only a person may answer, tagged
+HUMAN_AGENT: this app does so only when a member clicks Send on the messages page (the
+MessageReply remembers it), never from anything automated. After 7 days nothing can be sent.
 """
 
 from __future__ import annotations
@@ -16,12 +18,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from collector.models import Profile
-from insights.models import ActionStatus, MessageReply
+from insights import audit
+from insights.models import ActionStatus, AuditAction, MessageReply, QuickReply
 from webhooks.models import Conversation, Message
 
 WINDOW = timedelta(hours=24)
+HUMAN_AGENT_WINDOW = timedelta(days=7)
 MESSAGE_MAX_LENGTH = 1000  # Instagram's limit for a text message
 THREAD_LIMIT = 200
+RESPONSE, HUMAN_AGENT, CLOSED = "response", "human_agent", "closed"
 
 
 @dataclass(frozen=True)
@@ -29,12 +34,23 @@ class Window:
     last_inbound_at: datetime | None
 
     @property
+    def kind(self) -> str:
+        """Which of Meta's windows applies now: "response", "human_agent" or "closed"."""
+        if self.last_inbound_at is None:
+            return CLOSED
+        age = timezone.now() - self.last_inbound_at
+        return RESPONSE if age < WINDOW else HUMAN_AGENT if age < HUMAN_AGENT_WINDOW else CLOSED
+
+    @property
     def closes_at(self) -> datetime | None:
-        return None if self.last_inbound_at is None else self.last_inbound_at + WINDOW
+        """When the current window ends (the Human Agent one once the 24 hours have passed)."""
+        if self.last_inbound_at is None:
+            return None
+        return self.last_inbound_at + (WINDOW if self.kind == RESPONSE else HUMAN_AGENT_WINDOW)
 
     @property
     def is_open(self) -> bool:
-        return self.closes_at is not None and timezone.now() < self.closes_at
+        return self.kind != CLOSED
 
 
 def conversations(profile: Profile, limit: int = 50) -> list[Conversation]:
@@ -52,7 +68,15 @@ def conversations(profile: Profile, limit: int = 50) -> list[Conversation]:
     )
     for row in rows:
         row.window = Window(row.last_inbound_at)
+        # Unread for the team: the person wrote after any member last opened the thread.
+        row.unread = row.last_inbound_at is not None and (row.opened_at is None or row.opened_at < row.last_inbound_at)
     return rows
+
+
+def mark_opened(conversation: Conversation) -> None:
+    """A member opened the thread: it is no longer unread for anyone in the organization."""
+    conversation.opened_at = timezone.now()
+    Conversation.objects.filter(pk=conversation.pk).update(opened_at=conversation.opened_at)
 
 
 def thread(conversation: Conversation) -> dict[str, Any]:
@@ -80,9 +104,32 @@ def reply_blocker(profile: Profile) -> str:
     return ""
 
 
-def request_reply(conversation: Conversation, user: Any, text: str) -> MessageReply:
+def request_reply(conversation: Conversation, user: Any, text: str, *, human_agent: bool) -> MessageReply:
+    """Store what a member typed and clicked Send on, then queue it: the messages view is the one
+    caller, and `human_agent` is true only when that click came in the Human Agent window."""
     from insights.tasks import send_message_reply
 
-    reply = MessageReply.objects.create(conversation=conversation, text=text, requested_by=user)
+    reply = MessageReply.objects.create(
+        conversation=conversation, text=text, requested_by=user, human_agent=human_agent
+    )
+    action = AuditAction.MESSAGE_HUMAN_AGENT if human_agent else AuditAction.MESSAGE_REPLY
+    audit.record(conversation.profile, user, action, f"conversation {conversation.pk}")
     transaction.on_commit(lambda: send_message_reply.delay(reply.pk))
     return reply
+
+
+def quick_replies(profile: Profile) -> list[QuickReply]:
+    return list(QuickReply.objects.filter(organization_id=profile.organization_id))
+
+
+def save_quick_reply(profile: Profile, user: Any, title: str, text: str) -> QuickReply:
+    saved = QuickReply.objects.create(organization_id=profile.organization_id, title=title, text=text, created_by=user)
+    audit.record(profile, user, AuditAction.QUICK_REPLY_CREATE, f"quick reply {saved.pk}")
+    return saved
+
+
+def delete_quick_reply(profile: Profile, user: Any, pk: int) -> bool:
+    deleted, _rows = QuickReply.objects.filter(organization_id=profile.organization_id, pk=pk).delete()
+    if deleted:
+        audit.record(profile, user, AuditAction.QUICK_REPLY_DELETE, f"quick reply {pk}")
+    return bool(deleted)

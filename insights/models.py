@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.models import Organization
 from collector.models import Comment, MediaProductType, MediaType, Profile
 from meta.errors import (
     MetaError,
@@ -112,6 +113,7 @@ class FailureReason(models.TextChoices):
     RECONNECT = "reconnect", _("The account's connection needs to be renewed")
     PERMISSION = "permission", _("A permission was not granted")
     WINDOW_CLOSED = "window_closed", _("Outside the 24-hour messaging window")
+    AGENT_WINDOW_CLOSED = "agent_closed", _("Outside the 7-day Human Agent window")
     RECIPIENT = "recipient", _("The person cannot receive messages")
     RATE_LIMITED = "rate_limited", _("Rate limited by Meta")
     OTHER = "other", _("Other refusal")
@@ -137,6 +139,10 @@ FAILURE_SENTENCES = {
     ),
     FailureReason.WINDOW_CLOSED: _(
         "Instagram refused this message: the 24-hour window has closed. You can answer once this person writes again."
+    ),
+    FailureReason.AGENT_WINDOW_CLOSED: _(
+        "Instagram refused this Human Agent reply: 7 days have passed since this person's last message. "
+        "You can answer once they write again."
     ),
     FailureReason.RECIPIENT: _("Instagram cannot deliver this message: this person is not available right now."),
     FailureReason.RATE_LIMITED: _("Meta is rate-limiting this account; try again in a few minutes."),
@@ -203,10 +209,18 @@ class CommentAction(MetaRequest):
 
 
 class MessageReply(MetaRequest):
-    """A reply typed on the messages page, sent within Meta's messaging window."""
+    """A reply typed on the messages page, sent within Meta's messaging window.
+
+    `human_agent` records that a member clicked Send between 24 hours and 7 days after the
+    person's last message: the only case in which the task tags the message HUMAN_AGENT."""
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="replies")
     text = models.TextField(_("text"))
+    human_agent = models.BooleanField(
+        _("sent by a person as Human Agent"),
+        default=False,
+        help_text=_("Typed and sent by a member after 24 hours: Meta's HUMAN_AGENT tag, allowed up to 7 days."),
+    )
 
     class Meta:
         verbose_name = _("message reply")
@@ -215,3 +229,77 @@ class MessageReply(MetaRequest):
 
     def __str__(self) -> str:
         return f"reply in {self.conversation_id} ({self.status})"
+
+    def refused(self, exc: MetaError) -> None:
+        super().refused(exc)
+        if self.human_agent and self.failure_reason == FailureReason.WINDOW_CLOSED:
+            self.failure_reason = FailureReason.AGENT_WINDOW_CLOSED
+            self.save(update_fields=["failure_reason"])
+
+
+class QuickReply(models.Model):
+    """A saved answer an organization's team inserts in the message composer."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="quick_replies")
+    title = models.CharField(_("title"), max_length=60)
+    text = models.TextField(_("text"), max_length=1000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("quick reply")
+        verbose_name_plural = _("quick replies")
+        ordering = ["title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AuditAction(models.TextChoices):
+    COMMENT_REPLY = "comment_reply", _("Replied to a comment")
+    COMMENT_HIDE = "comment_hide", _("Hid a comment")
+    COMMENT_UNHIDE = "comment_unhide", _("Unhid a comment")
+    COMMENT_DELETE = "comment_delete", _("Deleted a comment")
+    MESSAGE_REPLY = "message_reply", _("Replied to a message")
+    MESSAGE_HUMAN_AGENT = "message_human_agent", _("Replied to a message as Human Agent")
+    QUICK_REPLY_CREATE = "quick_reply_create", _("Saved a quick reply")
+    QUICK_REPLY_DELETE = "quick_reply_delete", _("Deleted a quick reply")
+
+
+class AuditEntry(models.Model):
+    """Who did what on the organization's comments and messages, and when.
+
+    `target` names what was acted on inside the app ("comment 12"), never a person's words."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="audit_entries")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=24, choices=AuditAction.choices)
+    profile = models.ForeignKey(Profile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    target = models.CharField(_("target"), max_length=64, blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.target}"
+
+
+class AuditKey(models.Model):
+    """The organization's secret for pseudonymous actor ids in exported audit rows."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="audit_key")
+    secret = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("audit key")
+        verbose_name_plural = _("audit keys")
+
+    def __str__(self) -> str:
+        return f"audit key of {self.organization_id}"

@@ -17,6 +17,7 @@ from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
 from collector.models import Comment, Media, MediaProductType, Profile
+from insights import audit
 from insights.models import ActionKind, CommentAction
 
 PAGE_SIZE = 20
@@ -174,5 +175,6 @@ def request_action(comment: Comment, kind: str, user: Any, text: str = "") -> Co
     action = CommentAction.objects.create(
         comment=comment, kind=ActionKind(kind), text=text if kind == ActionKind.REPLY else "", requested_by=user
     )
+    audit.record(comment.profile, user, audit.COMMENT_ACTIONS[ActionKind(kind)], f"comment {comment.pk}")
     transaction.on_commit(lambda: perform_comment_action.delay(action.pk))
     return action

@@ -69,13 +69,18 @@ COMMENTS = Use(
 )
 MESSAGES = Use(
     _(
-        "Shows the direct-message conversations people start with the account and lets its team answer them "
-        "within Meta's 24-hour messaging window."
+        "Shows the direct-message conversations people start with the account (with their username and profile "
+        "picture) and lets its team answer them: as a normal response within 24 hours of the person's last message, "
+        "and, from 24 hours to 7 days, only by a team member typing and clicking Send, sent with Meta's Human Agent "
+        "tag (HUMAN_AGENT). Nothing automated ever sends a message, and after 7 days the reply box is closed."
     ),
     (
         OPEN_PROFILE,
         _("Open the Messages tab and choose a conversation."),
-        _("The window's state is shown above the reply box; type a reply and click “Send”."),
+        _(
+            "Above the reply box the page says which window applies (standard, Human Agent or closed) and counts "
+            "down to its end; type a reply and click “Send” (“Send as Human Agent” between 24 hours and 7 days)."
+        ),
     ),
 )
 PUBLISH = Use(

@@ -112,8 +112,12 @@ def send_message_reply(self: Task, reply_id: int) -> str:
         return reply.status
     # Instagram Login sends as /me; Facebook Login sends through the linked Page with its token.
     owner = messaging.inbox_owner(credential.is_instagram_login, profile.page_id)
+    client = credential.graph_client()
     try:
-        sent = messaging.send_text(credential.graph_client(), owner, conversation.participant_id, reply.text)
+        # The tag comes only from the row: a member clicked Send in the Human Agent window.
+        sent = messaging.send_text(
+            client, owner, conversation.participant_id, reply.text, human_agent=reply.human_agent
+        )
     except TokenInvalid as exc:
         # A missing messaging permission is refused below but leaves the credential collecting, as
         # webhooks.tasks.sync_conversations does: messaging is one permission among several.

@@ -17,5 +17,8 @@ urlpatterns = [
     path("profiles/<int:pk>/messages/", views.conversations, name="messages"),
     path("profiles/<int:pk>/messages/<int:conversation_pk>/", views.conversations, name="conversation"),
     path("profiles/<int:pk>/messages/<int:conversation_pk>/reply/", views.message_reply, name="message_reply"),
+    path("profiles/<int:pk>/quick-replies/", views.quick_reply_save, name="quick_reply_save"),
+    path("profiles/<int:pk>/quick-replies/<int:reply_pk>/delete/", views.quick_reply_delete, name="quick_reply_delete"),
+    path("organizations/<int:organization_id>/audit/", views.audit_trail, name="audit_trail"),
     path("profiles/<int:pk>/export/", views.export, name="export"),
 ]

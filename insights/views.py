@@ -14,11 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import access
+from accounts.models import Organization
 from collector.models import Comment, Profile
-from insights import exports, messaging, metrics, moderation, periods, reports, review
+from insights import audit, exports, messaging, metrics, moderation, periods, reports, review
 from insights.models import ActionKind, CommentAction
 
 TIMEZONE_COOKIE = "tz"
+AUDIT_PAGE = 500
 
 
 def viewer_zone(request: HttpRequest) -> ZoneInfo:
@@ -181,10 +183,11 @@ def comment_action_states(request: HttpRequest, pk: int) -> JsonResponse:
 @login_required
 def conversations(request: HttpRequest, pk: int, conversation_pk: int | None = None) -> HttpResponse:
     profile = _profile(request, pk)
-    listing = messaging.conversations(profile)
     current = None
     if conversation_pk is not None:
         current = get_object_or_404(profile.conversations, pk=conversation_pk)
+        messaging.mark_opened(current)
+    listing = messaging.conversations(profile)
     return _page(
         request,
         "insights/messages.html",
@@ -196,6 +199,7 @@ def conversations(request: HttpRequest, pk: int, conversation_pk: int | None = N
         window=messaging.window(current) if current else None,
         reply_blocked=messaging.reply_blocker(profile),
         reply_max_length=messaging.MESSAGE_MAX_LENGTH,
+        quick_replies=messaging.quick_replies(profile),
     )
 
 
@@ -206,18 +210,64 @@ def message_reply(request: HttpRequest, pk: int, conversation_pk: int) -> HttpRe
     conversation = get_object_or_404(profile.conversations, pk=conversation_pk)
     text = (request.POST.get("text") or "").strip()
     blocked = messaging.reply_blocker(profile)
+    window = messaging.window(conversation).kind
     if blocked:
         messages.error(request, blocked)
-    elif not messaging.window(conversation).is_open:
-        messages.error(request, _("The 24-hour messaging window is closed: wait for this person to write again."))
+    elif window == messaging.CLOSED:
+        messages.error(request, _("The messaging window is closed: wait for this person to write again."))
+    elif request.POST.get("window") != window:
+        # The page showed another window than the one that applies now: let the person see it first.
+        messages.error(request, _("The messaging window changed while you were writing: check it and send again."))
     elif not 0 < len(text) <= messaging.MESSAGE_MAX_LENGTH:
         messages.error(
             request, _("Write a message of up to %(limit)s characters.") % {"limit": messaging.MESSAGE_MAX_LENGTH}
         )
     else:
-        messaging.request_reply(conversation, request.user, text)
+        messaging.request_reply(conversation, request.user, text, human_agent=window == messaging.HUMAN_AGENT)
         messages.success(request, _("Message queued for Instagram."))
     return redirect("conversation", pk=profile.pk, conversation_pk=conversation.pk)
+
+
+@login_required
+@require_POST
+def quick_reply_save(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = _acting_profile(request, pk)
+    title = (request.POST.get("title") or "").strip()[:60]
+    text = (request.POST.get("text") or "").strip()
+    if title and 0 < len(text) <= messaging.MESSAGE_MAX_LENGTH:
+        messaging.save_quick_reply(profile, request.user, title, text)
+        messages.success(request, _("Quick reply saved for your organization."))
+    else:
+        limit = {"limit": messaging.MESSAGE_MAX_LENGTH}
+        messages.error(request, _("A quick reply needs a title and a text of up to %(limit)s characters.") % limit)
+    return redirect(_back_to_messages(request, profile))
+
+
+@login_required
+@require_POST
+def quick_reply_delete(request: HttpRequest, pk: int, reply_pk: int) -> HttpResponse:
+    profile = _acting_profile(request, pk)
+    if not messaging.delete_quick_reply(profile, request.user, reply_pk):
+        raise Http404
+    messages.success(request, _("Quick reply deleted."))
+    return redirect(_back_to_messages(request, profile))
+
+
+def _back_to_messages(request: HttpRequest, profile: Profile) -> str:
+    """The conversation the quick reply was managed from (only its id is taken from the form)."""
+    conversation = request.POST.get("conversation", "")
+    if conversation.isdigit():
+        return reverse("conversation", kwargs={"pk": profile.pk, "conversation_pk": int(conversation)})
+    return profile_url("messages", profile)
+
+
+@login_required
+def audit_trail(request: HttpRequest, organization_id: int) -> HttpResponse:
+    """The organization's comment and message actions, for its owners and admins only."""
+    organization = get_object_or_404(Organization.objects.managed_by(request.user), pk=organization_id)
+    timezone.activate(viewer_zone(request))
+    entries = audit.trail(organization)[:AUDIT_PAGE]
+    return render(request, "insights/audit.html", {"organization": organization, "entries": entries})
 
 
 @login_required

@@ -59,6 +59,14 @@ class Thread:
 
 
 @dataclass(frozen=True)
+class PersonProfile:
+    """What the Instagram User Profile API tells about a person who wrote to the account."""
+
+    username: str
+    profile_pic: str  # a CDN URL that Meta lets expire: read again at most daily
+
+
+@dataclass(frozen=True)
 class SentMessage:
     recipient_id: str
     message_id: str
@@ -142,12 +150,24 @@ def conversations(client: GraphClient, owner: str, *, user_id: str = "") -> Iter
         params = {**params, "after": cursor}
 
 
-def send_text(client: GraphClient, owner: str, recipient_id: str, text: str) -> SentMessage:
-    """The Send API: one text message to the person behind `recipient_id` (an IGSID)."""
-    body = client.post(
-        f"{owner}/messages",
-        data={"recipient": json.dumps({"id": recipient_id}), "message": json.dumps({"text": text})},
-    )
+def person(client: GraphClient, igsid: str) -> PersonProfile:
+    """GET /{igsid}?fields=name,username,profile_pic: the person's public profile, readable once
+    they have messaged the account (Meta's Instagram User Profile API)."""
+    body = client.get(igsid, {"fields": "name,username,profile_pic"})
+    return PersonProfile(username=str(body.get("username") or ""), profile_pic=str(body.get("profile_pic") or ""))
+
+
+def send_text(
+    client: GraphClient, owner: str, recipient_id: str, text: str, *, human_agent: bool = False
+) -> SentMessage:
+    """The Send API: one text message to the person behind `recipient_id` (an IGSID).
+
+    Within 24 hours of the person's latest message it is a RESPONSE; `human_agent` tags it
+    HUMAN_AGENT, which Meta accepts up to 7 days after that message and only for a reply a
+    person typed (insights.tasks passes it from a MessageReply a member sent by hand)."""
+    data = {"recipient": json.dumps({"id": recipient_id}), "message": json.dumps({"text": text})}
+    data |= {"messaging_type": "MESSAGE_TAG", "tag": "HUMAN_AGENT"} if human_agent else {"messaging_type": "RESPONSE"}
+    body = client.post(f"{owner}/messages", data=data)
     return SentMessage(
         recipient_id=str(body.get("recipient_id") or recipient_id), message_id=str(body.get("message_id") or "")
     )

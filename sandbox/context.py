@@ -145,6 +145,8 @@ def classify(state: State, segment: str) -> str:
         return "{user-id}"
     if state.account(segment):
         return "{ig-user-id}"
+    if any(conv["igsid"] == segment for conv in state.conversations.values()):
+        return "{igsid}"  # a person who messaged an account (random digits: before the prefix guesses)
     prefix = segment[:3]
     if prefix in ("180", "181", "182", "183"):
         return "{media-id}"
@@ -228,4 +230,9 @@ def resolve(ctx: Ctx, node: str, method: str = "get") -> tuple[str, Any]:
         if item and item["account"] in allowed_accounts(ctx):
             ctx.business = (st.accounts[item["account"]].id, "instagram")
             return kind, item
+    # An IGSID: a person who messaged one of the token's accounts (Meta asks for that consent).
+    for conv in st.conversations.values():
+        if conv["igsid"] == node and conv["account"] in allowed_accounts(ctx):
+            ctx.business = (st.accounts[conv["account"]].id, "instagram")
+            return "ig_person", conv
     raise no_object(node, method)

@@ -158,6 +158,8 @@ def read(ctx: Ctx, kind: str, obj: Any, edge: str | None) -> Any:
             return messaging.read_conversation(ctx, obj, f)
         if kind == "message":
             return messaging.read_message(ctx, obj, f)
+        if kind == "ig_person":
+            return messaging.read_person(ctx, obj, f)
     if kind == "conversation" and edge == "messages":
         return messaging.messages_edge(ctx, obj)
     if edge == "conversations" and kind in ("ig_me", "ig_user"):

@@ -113,6 +113,8 @@ def send(ctx: Ctx, acct: Account) -> dict[str, Any]:
             conv["account_read_at"] = st.now()
         return {"recipient_id": igsid}
     msg = st.add_message(acct, igsid, text or None, True, attachments=attachments, source="api")
+    # Kept so a test can see how the app labelled the message (RESPONSE, or MESSAGE_TAG + tag).
+    msg["messaging_type"], msg["tag"] = p.get("messaging_type") or "", p.get("tag") or ""
     return {"recipient_id": igsid, "message_id": msg["id"]}
 
 
@@ -205,6 +207,27 @@ def read_message(ctx: Ctx, msg: dict[str, Any], fields: Fields) -> dict[str, Any
     """GET /{message-id}."""
     require_messaging(ctx)
     return message(ctx, msg, fields if fields is not None else parse("id,created_time"))
+
+
+PERSON_FIELDS = {"id", "name", "username", "profile_pic", "follower_count", "is_verified_user"}
+
+
+def read_person(ctx: Ctx, conv: dict[str, Any], fields: Fields) -> dict[str, Any]:
+    """GET /{igsid}: the Instagram User Profile API, for a person who messaged the account."""
+    require_messaging(ctx)
+    igsid = conv["igsid"]
+    values = {
+        "id": igsid,
+        "name": conv["username"].replace(".", " ").title(),
+        "username": conv["username"],
+        # Meta's profile_pic is a CDN URL that expires in a few days; the sandbox's never does.
+        "profile_pic": f"{ctx.req.base}/scontent.cdninstagram.com/v/{igsid}.jpg",
+        "follower_count": int(igsid[-3:] or 0),
+        "is_verified_user": False,
+    }
+    return node(
+        igsid, fields or parse("name,profile_pic"), "User", lambda n: values.get(n, MISSING), None, PERSON_FIELDS
+    )
 
 
 def message(ctx: Ctx, msg: dict[str, Any], fields: Fields) -> dict[str, Any]:

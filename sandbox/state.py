@@ -427,6 +427,8 @@ class State:
             "attachments": msg["attachments"],
             "reactions": msg["reactions"],
             "source": msg["source"],
+            "messaging_type": msg.get("messaging_type", ""),
+            "tag": msg.get("tag", ""),
         }
 
     def conversation_summary(self, conv: dict[str, Any]) -> dict[str, Any]:
@@ -441,6 +443,7 @@ class State:
             "updated_time": self.updated_at(conv),
             "last_user_message_at": last,
             "window_open": last is not None and self.now() - last <= 86400,
+            "human_agent_open": last is not None and self.now() - last <= 7 * 86400,
             "read_at": conv["read_at"],
             "messages": [self.message_summary(self.messages[i]) for i in conv["messages"]],
         }

@@ -9,13 +9,21 @@ webhook opens a conversation we cannot name yet. Messages are keyed on Meta's id
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
+
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from collector.models import Profile
 from meta import messaging
+from meta.client import GraphClient
+from meta.errors import MetaError
 from webhooks.models import Conversation, Message
+
+logger = logging.getLogger(__name__)
+PEOPLE_REFRESH = timedelta(days=1)
 
 
 def sync_profile(profile: Profile, *, user_id: str = "") -> int:
@@ -24,10 +32,33 @@ def sync_profile(profile: Profile, *, user_id: str = "") -> int:
     assert credential is not None
     client = credential.graph_client()
     owner = messaging.inbox_owner(credential.is_instagram_login, profile.page_id)
-    stored = 0
-    for thread in messaging.conversations(client, owner, user_id=user_id):
-        stored += store_thread(profile, thread) is not None
-    return stored
+    stored = [
+        found
+        for thread in messaging.conversations(client, owner, user_id=user_id)
+        if (found := store_thread(profile, thread)) is not None
+    ]
+    refresh_people(client, stored)
+    return len(stored)
+
+
+def refresh_people(client: GraphClient, conversations: list[Conversation]) -> None:
+    """Read the profile picture (and username) of people not read within PEOPLE_REFRESH: Meta's
+    picture URLs expire in a few days, and one call per person a day is plenty."""
+    stale = timezone.now() - PEOPLE_REFRESH
+    for conversation in conversations:
+        if conversation.participant_checked_at is not None and conversation.participant_checked_at > stale:
+            continue
+        try:
+            person = messaging.person(client, conversation.participant_id)
+        except MetaError as exc:
+            # A person who blocked the account cannot be read; the thread keeps its username.
+            logger.info("profile of %s not read: %s", conversation.participant_id, exc)
+            person = messaging.PersonProfile(username="", profile_pic=conversation.participant_picture_url)
+        Conversation.objects.filter(pk=conversation.pk).update(
+            participant_picture_url=person.profile_pic[:1000],
+            participant_username=person.username or conversation.participant_username,
+            participant_checked_at=timezone.now(),
+        )
 
 
 def store_thread(profile: Profile, thread: messaging.Thread) -> Conversation | None:

@@ -123,6 +123,13 @@ class Conversation(models.Model):
     last_read_at = models.DateTimeField(
         _("read by them up to"), null=True, blank=True, help_text=_("Their latest read mark.")
     )
+    participant_picture_url = models.URLField(_("participant picture"), max_length=1000, blank=True)
+    participant_checked_at = models.DateTimeField(
+        _("profile read from Meta"), null=True, blank=True, help_text=_("Read again at most daily.")
+    )
+    # One mark for the whole team: the inbox is shared, so a message a colleague has already
+    # opened is no longer news for the organization.
+    opened_at = models.DateTimeField(_("opened by the team"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -171,3 +178,13 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mid}: {self.text[:40]}"
+
+    @property
+    def story(self) -> str:
+        """ "mention" or "reply" when the person wrote about one of the account's stories."""
+        if any(isinstance(a, dict) and a.get("type") == "story_mention" for a in self.attachments):
+            return "mention"
+        return "reply" if self.reply_to.startswith(STORY_REPLY) else ""
+
+
+STORY_REPLY = "story:"  # `reply_to` of a reply to a story: the story's id after this prefix

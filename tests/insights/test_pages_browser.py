@@ -98,8 +98,9 @@ def test_every_state_has_its_page_or_banner(reviewer: Any, page: Any, live_serve
     visit(page, live_server, screenshot, profile_url, "needs-reconnect")
     assert page.locator("#banner-reconnect").is_visible()
 
-    Conversation.objects.filter(pk=reviewer.conversation.pk).update(last_message_at=timezone.now() - timedelta(days=2))
-    Message.objects.filter(conversation=reviewer.conversation).update(sent_at=timezone.now() - timedelta(days=2))
+    # Past the 7 days of the Human Agent window too: nothing can be sent any more.
+    Conversation.objects.filter(pk=reviewer.conversation.pk).update(last_message_at=timezone.now() - timedelta(days=8))
+    Message.objects.filter(conversation=reviewer.conversation).update(sent_at=timezone.now() - timedelta(days=8))
     visit(page, live_server, screenshot, reverse("conversation", args=[pk, reviewer.conversation.pk]), "window-closed")
     assert page.locator("#window-closed").is_visible()
 

@@ -14,7 +14,7 @@ from django.db.models import Q
 
 from collector.models import Profile
 from webhooks.changes import Batch, Change
-from webhooks.models import Conversation, Message
+from webhooks.models import STORY_REPLY, Conversation, Message
 
 
 def _conversation(change: Change, profile: Profile) -> Conversation:
@@ -44,7 +44,6 @@ def handle_message(change: Change, profile: Profile, batch: Batch) -> None:
     if message.get("is_deleted"):
         Message.objects.filter(conversation=conversation, mid=mid).update(is_deleted=True)
         return
-    reply_to = message.get("reply_to") or {}
     Message.objects.bulk_create(
         [
             Message(
@@ -53,7 +52,7 @@ def handle_message(change: Change, profile: Profile, batch: Batch) -> None:
                 is_echo=bool(message.get("is_echo")),
                 text=str(message.get("text") or ""),
                 attachments=list(message.get("attachments") or []),
-                reply_to=str(reply_to.get("mid") or "") if isinstance(reply_to, dict) else "",
+                reply_to=_reply_to(message.get("reply_to")),
                 sent_at=change.time,
                 standby=change.standby,
                 raw=change.value,
@@ -66,6 +65,18 @@ def handle_message(change: Change, profile: Profile, batch: Batch) -> None:
     Conversation.objects.filter(
         Q(last_message_at__isnull=True) | Q(last_message_at__lt=change.time), pk=conversation.pk
     ).update(last_message_at=change.time)
+
+
+def _reply_to(value: Any) -> str:
+    """The message answered, or `story:<id>` for a reply to one of the account's stories. Like a
+    story mention (an attachment of type story_mention), it is the person's message: it opens
+    the messaging window as Meta counts it."""
+    if not isinstance(value, dict):
+        return ""
+    story = value.get("story")
+    if isinstance(story, dict):
+        return f"{STORY_REPLY}{story.get('id') or ''}"
+    return str(value.get("mid") or "")
 
 
 def _message(change: Change, profile: Profile, key: str, batch: Batch) -> Message | None:

@@ -60,6 +60,8 @@ MATRIX: dict[str, Rule] = {
     "accounts:disconnect": Rule(get=Role.ADMIN, post=Role.ADMIN, refused=403),
     "accounts:create_invite": Rule(get=None, post=Role.ADMIN, refused=403),
     "accounts:change_role": Rule(get=None, post=Role.ADMIN, refused=403),
+    "quick_reply_save": Rule(get=None, post=Role.ANALYST),
+    "audit_trail": Rule(get=Role.ADMIN, post=Role.ADMIN, post_ok=200),
 }
 ELSEWHERE = {
     "accounts:invite": "public by design: the code is the secret (tests/accounts/test_organizations.py)",
@@ -70,6 +72,7 @@ ELSEWHERE = {
     "publishing:instagram-story": "Story API, client tokens per dealer (tests/publishing/test_story_auth.py)",
     "publishing:facebook-story-insights": "Story API, per dealer (tests/publishing/test_story_results.py)",
     "publishing:instagram-story-insights": "Story API, per dealer (tests/publishing/test_story_results.py)",
+    "quick_reply_delete": "the reply's organisation and the role (tests/insights/test_inbox.py)",
     "publishing:api-access": "owners and admins only (tests/publishing/test_api_access_page.py)",
     "publishing:api-client-rotate": "owners and admins only (tests/publishing/test_api_access_page.py)",
     "publishing:api-client-update": "owners and admins only (tests/publishing/test_api_access_page.py)",

@@ -95,13 +95,17 @@ def log_in(page: Any, base: str, login: str, account_id: str = "") -> None:
     page.wait_for_url("**/dashboard/**")
 
 
-def connect_everything(page: Any, base: str, sandbox: Any) -> Lab:
-    """Before recording: both logins once, and the small Instagram account's backfill."""
+def connect_everything(browser: Any, base: str, sandbox: Any) -> Lab:
+    """Before recording: both logins once (each in a browser of its own, signed out), and the small
+    Instagram account's backfill."""
     smallest = min((a for a in sandbox.accounts() if a["kind"] == "instagram"), key=lambda a: a["media_count"])
-    log_in(page, base, "instagram", smallest["id"])
-    instagram = wait_for(lambda: Profile.objects.filter(meta_id=smallest["id"]).first(), what="the profile")
+    for login, account_id in (("instagram", smallest["id"]), ("facebook", "")):
+        context = browser.new_context()
+        log_in(context.new_page(), base, login, account_id)
+        context.close()
+    mine = Profile.objects.filter(meta_id=smallest["id"], credential__kind=CredentialKind.INSTAGRAM_USER)
+    instagram = wait_for(mine.first, what="the profile")
     wait_for(lambda: Profile.objects.filter(pk=instagram.pk, backfill_finished_at__isnull=False).exists())
-    log_in(page, base, "facebook")
     facebook_page = wait_for(lambda: Profile.objects.filter(platform=Platform.FACEBOOK).first(), what="the Page")
     linked = wait_for(
         lambda: Profile.objects.filter(platform=Platform.INSTAGRAM, credential__kind=CredentialKind.PAGE).first(),
@@ -254,12 +258,11 @@ def test_it_records_one_screencast_per_permission_with_its_caption(
     sandbox: Any,
     celery_worker: None,
     live_server: Any,
-    page: Any,
     browser: Any,
     request: pytest.FixtureRequest,
 ) -> None:
     folder = videos_dir(request)
-    lab = connect_everything(page, live_server.url, sandbox)
+    lab = connect_everything(browser, live_server.url, sandbox)
     failures: dict[str, str] = {}
     recorded: list[tuple[review.Permission, Path, float]] = []
     for permission in review.permissions():

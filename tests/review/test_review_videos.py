@@ -106,7 +106,7 @@ def connect_everything(browser: Any, base: str, sandbox: Any) -> Lab:
     mine = Profile.objects.filter(meta_id=smallest["id"], credential__kind=CredentialKind.INSTAGRAM_USER)
     instagram = wait_for(mine.first, what="the profile")
     wait_for(lambda: Profile.objects.filter(pk=instagram.pk, backfill_finished_at__isnull=False).exists())
-    facebook_page = wait_for(lambda: Profile.objects.filter(platform=Platform.FACEBOOK).first(), what="the Page")
+    facebook_page = wait_for(lambda: Profile.objects.filter(platform=Platform.FACEBOOK_PAGE).first(), what="the Page")
     linked = wait_for(
         lambda: Profile.objects.filter(platform=Platform.INSTAGRAM, credential__kind=CredentialKind.PAGE).first(),
         what="the Page's Instagram account",

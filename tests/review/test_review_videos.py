@@ -137,6 +137,7 @@ def comments_scene(reel: Reel, lab: Lab, profile: Profile) -> None:
         lambda: Comment.objects.filter(profile=profile, parent=None).order_by("-first_seen_at").first(), timeout=60
     )
     reel.visit(reverse("comments", args=[profile.pk]) + f"?media={comment.media_id}", "Comments on a post")
+    reel.page.locator(f"#comment-{comment.pk}").scroll_into_view_if_needed()
     reel.page.fill(f"#reply-{comment.pk}", "Obrigado pelo comentário!")
     reel.caption("Replying to a comment")
     reel.page.click(f"#comment-{comment.pk} .reply-form button")
@@ -160,11 +161,13 @@ def messages_scene(reel: Reel, lab: Lab, profile: Profile) -> None:
         lambda: Conversation.objects.filter(profile=profile).order_by("-last_message_at").first(), timeout=60
     )
     reel.visit(reverse("conversation", args=[profile.pk, conversation.pk]), "A direct message, within 24 hours")
+    reel.page.locator(".reply-form").scroll_into_view_if_needed()
     reel.page.fill("#message-text", "Olá! Como podemos ajudar?")
     reel.caption("Answering it: a person types the reply")
     reel.page.click(".reply-form button")
     wait_for(lambda: MessageReply.objects.filter(conversation=conversation).exclude(status=ActionStatus.PENDING))
     reel.page.reload()
+    reel.page.locator(".bubble-out").last.scroll_into_view_if_needed()
     reel.caption("The reply is sent to Instagram and shown in the thread")
 
 
@@ -180,6 +183,7 @@ def human_agent_scene(reel: Reel, lab: Lab, profile: Profile) -> None:
         "Their last message is over 24 hours old: the Human Agent window applies",
     )
     assert reel.page.locator("#window-state").get_attribute("data-window") == "human_agent"
+    reel.page.locator(".reply-form").scroll_into_view_if_needed()
     reel.page.fill("#message-text", "Desculpe a demora! Já verificamos o seu pedido.")
     reel.caption("Only a person, clicking Send here, replies with the HUMAN_AGENT tag")
     reel.page.click(".reply-form button")

@@ -24,7 +24,7 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
         return self.filter(memberships__user=user, memberships__role__in=[Role.OWNER, Role.ADMIN])
 
 
-# How long what other people wrote is kept, in days (accounts.retention enforces it nightly).
+# How long what other people wrote is kept, in days (insights.retention enforces it nightly).
 # Raw webhook bodies are only needed to replay a delivery; messages and comments feed the inbox and research.
 RETENTION_DEFAULTS = {"webhook_body": 30, "message": 365, "comment": 730}
 RETENTION_LIMITS = [MinValueValidator(1), MaxValueValidator(3650)]

@@ -8,7 +8,6 @@ from celery import shared_task
 
 from accounts import services
 from accounts.models import Credential
-from accounts.retention import apply_retention  # noqa: F401 (Celery discovers tasks.py only)
 
 logger = logging.getLogger(__name__)
 

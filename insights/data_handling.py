@@ -66,7 +66,7 @@ def retention_for(organizations: list[Organization]) -> list[Retention]:
 
 def retention_schedule() -> str:
     """When the clean-up runs, as its beat schedule says (editable in the admin)."""
-    task = PeriodicTask.objects.filter(task="accounts.retention.apply_retention", enabled=True).first()
+    task = PeriodicTask.objects.filter(task="insights.retention.apply_retention", enabled=True).first()
     if task is None or task.crontab is None:
         return str(_("not scheduled"))
     return f"{task.crontab.hour}:{task.crontab.minute:0>2} {task.crontab.timezone}"

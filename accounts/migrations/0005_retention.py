@@ -1,4 +1,4 @@
-"""Per-organisation retention (accounts.retention) and its nightly beat schedule."""
+"""Per-organisation retention (insights.retention) and its nightly beat schedule."""
 
 import django.core.validators
 from django.db import migrations, models
@@ -19,7 +19,7 @@ def create_schedule(apps, schema_editor):
     PeriodicTask.objects.update_or_create(
         name=TASK_NAME,
         defaults={
-            "task": "accounts.retention.apply_retention",
+            "task": "insights.retention.apply_retention",
             "crontab": crontab,
             "queue": "default",
             "enabled": True,

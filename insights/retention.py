@@ -1,7 +1,9 @@
 """Retention: what other people sent us is deleted once it is older than the organisation keeps it.
 
-A beat task (accounts/migrations/0005_retention.py, nightly at 04:20 UTC) applies each organisation's
-three settings (Organization.*_retention_days, defaults in accounts.models.RETENTION_DEFAULTS):
+A beat task (scheduled nightly at 04:20 UTC by accounts/migrations/0005_retention.py) applies each
+organisation's three settings (Organization.*_retention_days, defaults in accounts.models.RETENTION_DEFAULTS).
+It lives here, not in accounts, because it deletes rows of collector, webhooks and insights, and
+accounts imports none of them (docs/architecture.md).
 
 - raw webhook deliveries (the whole WebhookEvent row: body, exact bytes, report) older than
   webhook_body_retention_days, except those still waiting to be processed (the sweep needs them).

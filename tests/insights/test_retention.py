@@ -1,4 +1,4 @@
-"""Retention (accounts.retention): each organisation's periods delete what other people sent once it is
+"""Retention (insights.retention): each organisation's periods delete what other people sent once it is
 older, and nothing else: newer rows, other organisations, a thread's head with a newer reply, the
 deliveries still waiting to be processed, posts."""
 
@@ -13,9 +13,9 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from accounts.models import Membership, Role
-from accounts.retention import apply_retention
 from collector.models import Comment, Media, Profile
 from insights.models import MessageReply
+from insights.retention import apply_retention
 from tests.insights.builders import Account, account
 from webhooks.models import Conversation, EventStatus, Message, WebhookEvent
 
@@ -111,7 +111,7 @@ def test_it_deletes_old_comments_and_replies_but_keeps_a_thread_with_a_newer_rep
 
 
 def test_the_nightly_beat_schedule_runs_it() -> None:
-    task = PeriodicTask.objects.get(task="accounts.retention.apply_retention")
+    task = PeriodicTask.objects.get(task="insights.retention.apply_retention")
     assert task.enabled and task.crontab is not None
 
 

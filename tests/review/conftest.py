@@ -33,7 +33,7 @@ def pytest_configure(config: pytest.Config) -> None:
     """Playwright records video through its own ffmpeg build, which cannot be downloaded here (like
     its chromium, PITFALLS.md): Debian's ffmpeg stands in, where Playwright looks for it. Done before
     the Playwright driver starts, since it reads PLAYWRIGHT_BROWSERS_PATH once."""
-    if not config.getoption("--videos-dir"):
+    if not config.getoption("--videos-dir", default=""):
         return
     system_ffmpeg = shutil.which("ffmpeg")
     if system_ffmpeg is None:

@@ -74,7 +74,7 @@ class Lab:
 
 
 def videos_dir(request: pytest.FixtureRequest) -> Path:
-    option = request.config.getoption("--videos-dir")
+    option = request.config.getoption("--videos-dir", default="")
     if not option:
         pytest.skip("make review-videos records the screencasts (--videos-dir)")
     folder = Path(option) if Path(option).is_absolute() else ROOT / option

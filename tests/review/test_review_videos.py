@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import CredentialKind
-from collector.models import Comment, Platform, Profile
+from collector.models import Comment, Media, Platform, Profile
 from insights import review
 from insights.models import ActionStatus, MessageReply
 from tests.conftest import ROOT
@@ -103,12 +103,14 @@ def fresh_login(browser: Any, base: str, login: str, account_id: str = "") -> No
 
 def connect_everything(browser: Any, base: str, sandbox: Any) -> Lab:
     """Before recording: both logins once, each in a signed-out browser of its own, the Facebook one
-    only after the small Instagram account's backfill (two at once crowd the machine and Meta's budget)."""
+    once the small Instagram account has its first posts and its conversations. The backfill goes on
+    while recording (the pages say so): waiting for its end could outlast the hourly call budget."""
     smallest = min((a for a in sandbox.accounts() if a["kind"] == "instagram"), key=lambda a: a["media_count"])
     mine = Profile.objects.filter(meta_id=smallest["id"], credential__kind=CredentialKind.INSTAGRAM_USER)
     fresh_login(browser, base, "instagram", smallest["id"])
     instagram = wait_for(mine.first, what="the profile")
-    wait_for(lambda: mine.filter(backfill_finished_at__isnull=False).exists(), timeout=240, what="the backfill")
+    wait_for(lambda: Media.objects.filter(profile=instagram).exists(), what="the first posts")
+    wait_for(lambda: Conversation.objects.filter(profile=instagram).exists(), what="the conversations")
     fresh_login(browser, base, "facebook")
     facebook_page = wait_for(lambda: Profile.objects.filter(platform=Platform.FACEBOOK_PAGE).first(), what="the Page")
     linked = wait_for(

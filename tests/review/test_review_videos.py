@@ -212,7 +212,8 @@ def pages_list_scene(reel: Reel, lab: Lab) -> None:
 def publish_scene(reel: Reel) -> None:
     """No screen of ours lists stories: stores use the Story API, whose documentation (Swagger, a page
     without our caption bar) is shown between two captioned explanations."""
-    reel.visit(reverse("review_kit") + "#permission-" + reel.scope, "Stories are published for the lab's stores")
+    reel.visit(reverse("review_kit"), "Stories are published for the lab's stores")
+    reel.page.locator(f"#permission-{reel.scope}").scroll_into_view_if_needed()
     reel.caption("Next: the Story API that stores call to queue a story")
     reel.page.goto(reel.base + reverse("api-docs"))
     reel.page.wait_for_load_state("networkidle")

@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint bench review-screens messages mutants
+.PHONY: run test lint bench review-screens review-videos messages mutants
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ bench: $(VENV)/.installed-dev
 
 review-screens: $(VENV)/.installed-dev
 	$(PY) -m pytest tests/review -p no:randomly --screens-dir docs/review-screens $(PYTEST_ARGS)
+
+# One App Review screencast per permission in docs/review-videos/ (index.html), against the sandbox.
+# Playwright records through ffmpeg: Debian's, installed here if missing (tests/review/conftest.py).
+review-videos: $(VENV)/.installed-dev
+	command -v ffmpeg >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null)
+	$(PY) -m pytest tests/review/test_review_videos.py -p no:randomly --videos-dir docs/review-videos $(PYTEST_ARGS)
 
 # Regenerate the pt_BR catalogues after changing user-facing text (needs gettext).
 messages: $(VENV)/.installed

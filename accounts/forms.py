@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
+from accounts.models import Organization, Role
 
 
 class DisconnectForm(forms.Form):
@@ -30,3 +30,9 @@ class RoleForm(forms.Form):
         if not cleaned.get("remove") and not cleaned.get("role"):
             raise forms.ValidationError(_("Choose a role."))
         return cleaned
+
+
+class RetentionForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["webhook_body_retention_days", "message_retention_days", "comment_retention_days"]

@@ -4,6 +4,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -23,11 +24,26 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
         return self.filter(memberships__user=user, memberships__role__in=[Role.OWNER, Role.ADMIN])
 
 
+# How long what other people wrote is kept, in days (insights.retention enforces it nightly).
+# Raw webhook bodies are only needed to replay a delivery; messages and comments feed the inbox and research.
+RETENTION_DEFAULTS = {"webhook_body": 30, "message": 365, "comment": 730}
+RETENTION_LIMITS = [MinValueValidator(1), MaxValueValidator(3650)]
+
+
 class Organization(models.Model):
     """A research lab, a store ("dealer" in the Story API) or any team sharing connected accounts."""
 
     name = models.CharField(_("name"), max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+    webhook_body_retention_days = models.PositiveIntegerField(
+        _("keep raw webhook deliveries (days)"), default=RETENTION_DEFAULTS["webhook_body"], validators=RETENTION_LIMITS
+    )
+    message_retention_days = models.PositiveIntegerField(
+        _("keep direct messages (days)"), default=RETENTION_DEFAULTS["message"], validators=RETENTION_LIMITS
+    )
+    comment_retention_days = models.PositiveIntegerField(
+        _("keep comments (days)"), default=RETENTION_DEFAULTS["comment"], validators=RETENTION_LIMITS
+    )
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="organizations")
 
     objects = OrganizationQuerySet.as_manager()

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/connected/<int:credential_id>/disconnect/", views.disconnect, name="disconnect"),
     path("organizations/", views.organizations, name="organizations"),
     path("organizations/<int:organization_id>/", views.organization, name="organization"),
+    path("organizations/<int:organization_id>/retention/", views.change_retention, name="change_retention"),
     path("organizations/<int:organization_id>/invites/", views.create_invite, name="create_invite"),
     path(
         "organizations/<int:organization_id>/members/<int:membership_id>/",

@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts import access, services, tasks
-from accounts.forms import DisconnectForm, InviteForm, RoleForm
+from accounts.forms import DisconnectForm, InviteForm, RetentionForm, RoleForm
 from accounts.models import (
     Credential,
     CredentialStatus,
@@ -121,9 +121,24 @@ def organization(request: HttpRequest, organization_id: int) -> HttpResponse:
         "members": org.memberships.select_related("user").order_by("created_at"),
         "invites": org.invites.open() if membership.can_manage else Invite.objects.none(),
         "invite_form": InviteForm(),
+        "retention_form": RetentionForm(instance=org),
         "roles": Role.choices,
     }
     return render(request, "accounts/organization.html", context)
+
+
+@login_required
+@require_POST
+def change_retention(request: HttpRequest, organization_id: int) -> HttpResponse:
+    membership = _membership_in(request, organization_id)
+    access.require(membership, access.MAY_MANAGE)
+    form = RetentionForm(request.POST, instance=membership.organization)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Retention saved; it applies from tonight's clean-up."))
+    else:
+        messages.error(request, _("Each period is a number of days between 1 and 3650."))
+    return redirect("accounts:organization", organization_id=organization_id)
 
 
 @login_required

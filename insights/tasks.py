@@ -14,6 +14,7 @@ from accounts.services import handle_token_error
 from collector.models import Comment
 from insights.aggregates import rebuild_daily_metrics as rebuild
 from insights.models import NEEDS_RECONNECT, ActionKind, ActionStatus, CommentAction, FailureReason, MessageReply
+from insights.retention import apply_retention  # noqa: F401 (Celery discovers tasks.py only)
 from meta import messaging
 from meta.client import GraphClient
 from meta.errors import MetaError, PermissionMissing, RateLimited, TokenInvalid, TransientError

@@ -182,6 +182,12 @@ TOKEN_ENCRYPTION_KEYS = (
     else env.list("TOKEN_ENCRYPTION_KEYS", default=["m1uYyc2mZ2Q3fGd8lX3bJ0o3u0Xw3O3C8Q5n9mHc3rE="])
 )
 
+# --- App Review (insights/data_handling.py answers Meta's questions from these) ------------
+# Who hosts the servers, as the data-handling answers name it ("" reads as self-hosted).
+HOSTING_PROVIDER = env("HOSTING_PROVIDER", default="")
+# The login the reviewer uses; its password goes in the submission notes, never on a page.
+REVIEW_TEST_ACCOUNT = env("REVIEW_TEST_ACCOUNT", default="")
+
 # --- Meta ---------------------------------------------------------------------------------
 # An empty META_SANDBOX_URL means Meta's real hosts; otherwise every host is mirrored under it.
 META_SANDBOX_URL = env("META_SANDBOX_URL", default="" if IS_PRODUCTION else "http://127.0.0.1:8001")
@@ -205,7 +211,6 @@ META_FACEBOOK_SCOPES = env.list(
         "read_insights",  # Page and Page-post insights (collector.pages)
         "pages_manage_metadata",
         "pages_manage_posts",
-        "business_management",
         "instagram_basic",
         "instagram_manage_insights",
         "instagram_manage_comments",

@@ -9,7 +9,8 @@ def test_every_requested_scope_is_explained_with_steps(client, db):
     for scope in [*settings.META_INSTAGRAM_SCOPES, *settings.META_FACEBOOK_SCOPES]:
         assert f'id="permission-{scope}"' in text
     assert "Not explained yet" not in text
-    assert text.count("Where to see it:") == len(settings.META_INSTAGRAM_SCOPES) + len(settings.META_FACEBOOK_SCOPES)
+    scopes = len(settings.META_INSTAGRAM_SCOPES) + len(settings.META_FACEBOOK_SCOPES)
+    assert text.count("Where to see it:") == scopes + 1  # and the Human Agent feature
 
 
 def test_a_scope_without_an_explanation_is_flagged(client, db, settings):

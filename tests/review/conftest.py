@@ -1,11 +1,16 @@
-"""`make review-screens`: the App Review walk-through, one numbered PNG per step."""
+"""`make review-screens`: the App Review walk-through, one numbered PNG per step;
+`make review-videos`: one screencast per permission (test_review_videos.py)."""
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import playwright
 import pytest
 
 from tests.conftest import ARTIFACTS, ROOT
@@ -17,6 +22,31 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=str(ARTIFACTS / "review-screens"),
         help="where the numbered screenshots of the App Review walk-through are written",
     )
+    parser.addoption(
+        "--videos-dir",
+        default="",
+        help="record one App Review screencast per permission there (make review-videos); empty: none",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Playwright records video through its own ffmpeg build, which cannot be downloaded here (like
+    its chromium, PITFALLS.md): Debian's ffmpeg stands in, where Playwright looks for it. Done before
+    the Playwright driver starts, since it reads PLAYWRIGHT_BROWSERS_PATH once."""
+    if not config.getoption("--videos-dir", default=""):
+        return
+    system_ffmpeg = shutil.which("ffmpeg")
+    if system_ffmpeg is None:
+        raise pytest.UsageError("recording needs ffmpeg: apt-get install ffmpeg (make review-videos does it)")
+    browsers = json.loads((Path(playwright.__file__).parent / "driver/package/browsers.json").read_text())
+    revision = next(b["revision"] for b in browsers["browsers"] if b["name"] == "ffmpeg")
+    folder = ARTIFACTS / "playwright" / f"ffmpeg-{revision}"
+    folder.mkdir(parents=True, exist_ok=True)
+    link = folder / "ffmpeg-linux"
+    if not link.exists():
+        link.symlink_to(system_ffmpeg)
+    (folder / "INSTALLATION_COMPLETE").touch()
+    os.environ["PLAYWRIGHT_BROWSERS_PATH"] = str(folder.parent)
 
 
 @pytest.fixture

@@ -62,6 +62,7 @@ MATRIX: dict[str, Rule] = {
     "accounts:change_role": Rule(get=None, post=Role.ADMIN, refused=403),
     "quick_reply_save": Rule(get=None, post=Role.ANALYST),
     "audit_trail": Rule(get=Role.ADMIN, post=Role.ADMIN, post_ok=200),
+    "accounts:change_retention": Rule(get=None, post=Role.ADMIN, refused=403),
 }
 ELSEWHERE = {
     "accounts:invite": "public by design: the code is the secret (tests/accounts/test_organizations.py)",
@@ -72,6 +73,7 @@ ELSEWHERE = {
     "publishing:instagram-story": "Story API, client tokens per dealer (tests/publishing/test_story_auth.py)",
     "publishing:facebook-story-insights": "Story API, per dealer (tests/publishing/test_story_results.py)",
     "publishing:instagram-story-insights": "Story API, per dealer (tests/publishing/test_story_results.py)",
+    "review_record": "review mode, a scope and no object (tests/review/test_review_pages_browser.py)",
     "quick_reply_delete": "the reply's organisation and the role (tests/insights/test_inbox.py)",
     "publishing:api-access": "owners and admins only (tests/publishing/test_api_access_page.py)",
     "publishing:api-client-rotate": "owners and admins only (tests/publishing/test_api_access_page.py)",

@@ -8,7 +8,6 @@ pre-collected: what the pages show is what the first minutes after connecting br
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -19,6 +18,7 @@ from collector.models import CollectionRun, Comment, Profile, RunKind
 from insights import review
 from insights.models import ActionStatus, CommentAction, MessageReply
 from tests.insights.browser import csp_watch
+from tests.insights.conftest import wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -27,16 +27,6 @@ PAGE_ID = "20000000000000001"  # the Page behind "Continue with Facebook"
 SIGN_IN_STEP = (
     "Approve the permissions on Meta's consent screen; you return to the dashboard listing the connected account."
 )
-
-
-def wait_for(check: Any, timeout: float = 120, what: str = "the condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.5)
-    raise AssertionError(f"{what} not reached within {timeout:.0f}s")
 
 
 class Kit:
@@ -60,11 +50,12 @@ class Kit:
 
 def collected_on_connect(meta_id: str) -> Profile:
     """The first minutes: the backfill and the account history (snapshots, insights) have run."""
-    profile = wait_for(lambda: Profile.objects.filter(meta_id=meta_id).first(), what="the profile")
+    profile = wait_for(lambda: Profile.objects.filter(meta_id=meta_id).first(), what="the profile", timeout=120)
     wait_for(
         lambda: CollectionRun.objects.filter(profile=profile, kind=RunKind.HISTORY, finished_at__isnull=False).exists()
         and Profile.objects.filter(pk=profile.pk, backfill_finished_at__isnull=False).exists(),
         what="the first collection",
+        timeout=180,
     )
     return Profile.objects.get(pk=profile.pk)
 
@@ -123,12 +114,12 @@ def test_a_reviewer_follows_the_review_page_step_by_step_right_after_connecting(
     assert any(reply["text"] == "Obrigado pelo comentário!" for reply in replies)
 
     page.click(f"#comment-{comment.pk} button[value=hide]")
-    assert wait_for(lambda: action_done("hide"), what="the hide").status == ActionStatus.DONE
+    assert wait_for(lambda: action_done("hide"), timeout=60, what="the hide").status == ActionStatus.DONE
     assert graph.get(f"/{comment.meta_id}", {"fields": "hidden"})["hidden"] is True
     kit.step(review.COMMENTS.steps[3], "comment-hidden")
     kit.go("comment_delete", profile.pk, comment.pk)
     page.click("#confirm-delete")
-    assert wait_for(lambda: action_done("delete"), what="the delete").status == ActionStatus.DONE
+    assert wait_for(lambda: action_done("delete"), timeout=60, what="the delete").status == ActionStatus.DONE
     assert not any(c["id"] == comment.meta_id for c in graph.get(f"/{comment.media.meta_id}/comments")["data"])
 
     # instagram_business_manage_messages: the inbox was read on connect, with usernames
@@ -144,7 +135,8 @@ def test_a_reviewer_follows_the_review_page_step_by_step_right_after_connecting(
     page.locator(".conversation-list a:not(:has([data-window=closed]))").first.click()
     page.fill("#message-text", "Olá! Como podemos ajudar?")
     page.click(".reply-form button")
-    reply = wait_for(lambda: MessageReply.objects.exclude(status=ActionStatus.PENDING).first(), what="the DM")
+    sent = MessageReply.objects.exclude(status=ActionStatus.PENDING)
+    reply = wait_for(sent.first, timeout=60, what="the DM")
     assert reply.status == ActionStatus.DONE, reply.error
     kit.step(review.MESSAGES.steps[2], "message-reply")
 

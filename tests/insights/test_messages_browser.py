@@ -27,7 +27,7 @@ def inbox(sandbox: Any, celery_worker: None, live_server: Any, page: Any, django
     profile = connect_through_login(sandbox.url, person, "instagram")
     wait_for(
         lambda: Conversation.objects.filter(profile=profile).exclude(participant_username="").count() >= 8,
-        timeout=15,
+        timeout=60,  # the suite worker may be busy with the backfill the same connect queued
         what="the conversations read on connect",
     )
     sign_in(page, live_server, person)

@@ -71,7 +71,6 @@ def test_a_backfill_killed_at_3000_of_10000_resumes_on_a_new_worker_with_truthfu
         30,
         "the lost run re-queued",
     )
-    assert progress()["interrupted"] is True  # queued again, not yet taken up: still says so
 
     seen: list[dict[str, Any]] = []
 

@@ -26,9 +26,13 @@ def inbox(sandbox: Any, celery_worker: None, live_server: Any, page: Any, django
     person = django_user_model.objects.create_user("pesquisadora")
     profile = connect_through_login(sandbox.url, person, "instagram")
     wait_for(
-        lambda: Conversation.objects.filter(profile=profile).exclude(participant_username="").count() >= 8,
+        lambda: Conversation.objects.filter(profile=profile)
+        .exclude(participant_username="")
+        .exclude(participant_picture_url="")
+        .count()
+        >= 8,
         timeout=60,  # the suite worker may be busy with the backfill the same connect queued
-        what="the conversations read on connect",
+        what="the conversations read on connect, with names and pictures",
     )
     sign_in(page, live_server, person)
     page.context.add_cookies([{"name": "django_language", "value": "pt-br", "url": live_server.url}])

@@ -66,7 +66,7 @@ def action_done(kind: str) -> CommentAction | None:
 
 
 def test_a_reviewer_follows_the_review_page_step_by_step_right_after_connecting(
-    transactional_db: None, sandbox: Any, celery_worker: None, live_server: Any, page: Any, review_screen: Any
+    transactional_db: None, sandbox: Any, celery_worker: None, live_server: Any, page: Any, screenshot: Any
 ) -> None:
     csp_errors = csp_watch(page)
     page.goto(live_server.url + reverse("home"))
@@ -75,7 +75,7 @@ def test_a_reviewer_follows_the_review_page_step_by_step_right_after_connecting(
     page.click("#allow")
     page.wait_for_url("**/dashboard/**")
     profile = collected_on_connect(INSTAGRAM_ACCOUNT)
-    kit = Kit(page, live_server, review_screen)
+    kit = Kit(page, live_server, screenshot)
 
     # instagram_business_basic
     kit.step(SIGN_IN_STEP, "connected")
@@ -153,7 +153,7 @@ def test_a_reviewer_follows_the_review_page_step_by_step_right_after_connecting(
     page.click("#allow")
     page.wait_for_url("**/dashboard/**")
     page_profile = collected_on_connect(PAGE_ID)
-    kit = Kit(page, live_server, review_screen)
+    kit = Kit(page, live_server, screenshot)
     kit.step(review.CONNECT_FACEBOOK, "facebook-connected")
     kit.go("engagement", page_profile.pk, query="?period=90")
     assert page.locator("#top-posts tbody tr").count() >= 1, "the Page's posts are not shown"

@@ -20,12 +20,15 @@ run: $(VENV)/.installed
 
 # The whole suite on PostgreSQL, then what people meet first (the pages, in the browser and not)
 # again on SQLite, the database of `make run` with no .env.
+# Tests mostly wait (on the worker, the sandbox, the browser), so more pytest-xdist workers than
+# cores pay off; each worker has its own databases, Redis db, sandbox and Celery worker.
 SQLITE_TEST_DB := $(CURDIR)/var/test-sqlite/sdl.sqlite3
+TEST_WORKERS ?= 4
 test: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 	mkdir -p $(dir $(SQLITE_TEST_DB))
-	TEST_DATABASE_URL=sqlite:///$(SQLITE_TEST_DB) $(PY) -m pytest -m "browser or sqlite" $(PYTEST_ARGS)
+	TEST_DATABASE_URL=sqlite:///$(SQLITE_TEST_DB) $(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal -m "browser or sqlite" $(PYTEST_ARGS)
 
 # Single-line mutations of the access checks, token handling, claims and rate limits (scripts/mutate.py):
 # each must make its tests fail. `make mutants MUTANTS="claim"` runs the ones whose name contains it.

@@ -126,6 +126,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+if env.bool("TEST_FAST_PASSWORD_HASHER", default=False) and not IS_PRODUCTION:
+    # The suite's processes (tests, workers, servers it starts): a real hash costs a third of a
+    # second of CPU and the suite signs in thousands of times. Never in production.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",

@@ -20,6 +20,8 @@ from tests.sandbox_process import start_sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "var" / "test-artifacts"
+# Names of what each pytest-xdist worker keeps apart (logs, Celery node names): "" without xdist.
+XDIST_SUFFIX = f"-{os.environ['PYTEST_XDIST_WORKER']}" if os.environ.get("PYTEST_XDIST_WORKER") else ""
 
 
 class Sandbox:
@@ -128,7 +130,7 @@ def start_worker(
     settings: Any, *extra: str, name: str = "test", env: dict[str, str] | None = None
 ) -> subprocess.Popen[bytes]:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = open(ARTIFACTS / f"celery-{name}.log", "wb")
+    log = open(ARTIFACTS / f"celery-{name}{XDIST_SUFFIX}.log", "wb")
     return subprocess.Popen(
         [
             sys.executable,
@@ -167,7 +169,7 @@ class SuiteWorker:
     """The suite's shared Celery worker: started on first use, stopped for tests that run their own
     workers, and quiesced after each database-flushing test so a late task never races the flush."""
 
-    node = f"suite@{socket.gethostname()}"
+    node = f"suite{XDIST_SUFFIX}@{socket.gethostname()}"
 
     def __init__(self, settings: Any) -> None:
         self.settings = settings
@@ -186,7 +188,7 @@ class SuiteWorker:
             return
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         cache.delete(HEARTBEAT_KEY)
-        self.process = start_worker(self.settings, "--concurrency", "2", name="suite")
+        self.process = start_worker(self.settings, "--concurrency", "2", name=f"suite{XDIST_SUFFIX}")
         try:
             _wait_until(lambda: cache.get(HEARTBEAT_KEY) is not None, 60, "the Celery worker")
         except RuntimeError:
@@ -199,14 +201,20 @@ class SuiteWorker:
             self.process = None
 
     def quiesce(self, timeout: float = 30) -> None:
-        """Drop queued tasks and wait until the worker has none running."""
+        """Drop queued tasks, kill the ones running (a test's late backfill is not worth waiting
+        for) and wait until the worker has none."""
         from socialdatalab.celery import app
 
         drop_queued_tasks(self.settings.CELERY_BROKER_URL)
         if not self.running:
             return
         inspector = app.control.inspect(destination=[self.node], timeout=1, limit=1)
+        running = [task["id"] for tasks in (inspector.active() or {}).values() for task in tasks]
+        if running:
+            # Revoked ids stay known to the worker: the message a killed child gives back is skipped.
+            app.control.revoke(running, destination=[self.node], terminate=True, signal="SIGKILL")
         _wait_until(lambda: not any((inspector.active() or {}).values()), timeout, "an idle worker")
+        drop_queued_tasks(self.settings.CELERY_BROKER_URL)
 
 
 def drop_queued_tasks(broker_url: str) -> None:

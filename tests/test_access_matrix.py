@@ -132,12 +132,6 @@ def world(name: str) -> World:
     return World(lab, comment, conversation, membership)
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings: Any) -> None:
-    """Each case signs people up; the real hasher would make the matrix take minutes."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def ours() -> World:
     return world("ifma.saoluis")

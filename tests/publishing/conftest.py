@@ -38,8 +38,6 @@ MP4_B64 = base64.b64encode(MP4).decode()
 @pytest.fixture(autouse=True)
 def _media_root(settings: Any) -> Path:
     settings.MEDIA_ROOT = MEDIA_ROOT
-    # The token endpoint hashes a password on every try; a fast hasher keeps generated runs short.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return MEDIA_ROOT
 
 

@@ -86,6 +86,7 @@ def stack(broker: PrivateRedis) -> Iterator[str]:
         interval=IntervalSchedule.objects.create(every=2, period=IntervalSchedule.SECONDS),
     )
     port = free_port()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log = open(ARTIFACTS / "broker-outage-gunicorn.log", "wb")
     web = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "socialdatalab.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],

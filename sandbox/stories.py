@@ -7,7 +7,9 @@ The clock these rules read is the state's (`State.now()`), which `POST /_sandbox
 from __future__ import annotations
 
 import hashlib
+import sys
 import threading
+import traceback
 from typing import Any
 
 from . import META_APP_ID, data, publishing, webhooks
@@ -140,7 +142,7 @@ def ticker(state: State, every: float = 30.0) -> threading.Thread:
             try:
                 send_due(state)
             except Exception:  # noqa: BLE001 - an unreachable callback must not stop the ticker
-                pass
+                traceback.print_exc(file=sys.stderr)
 
     thread = threading.Thread(target=loop, name="story-insights-ticker", daemon=True)
     thread.start()

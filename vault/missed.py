@@ -88,6 +88,10 @@ class BlindSpot:
     end: datetime
     reason: str
 
+    @property
+    def reason_label(self) -> str:
+        return str(MissedReason(self.reason).label)
+
 
 def blind_spots(profile: Profile, days: int = 7) -> list[BlindSpot]:
     """Stretches of more than a day in the last `days` without a successful story read: a story

@@ -37,6 +37,20 @@ def keep_new_stories() -> int:
     return len(keeps)
 
 
+def retry_when_room() -> int:
+    """Stories of an organisation whose quota was raised since: while they live, Meta still
+    hands out their file, so they go back in line for it (over quota is never final while it can be undone)."""
+    waiting = StoryKeep.objects.filter(file_state=FileState.OVER_QUOTA, expires_at__gt=timezone.now())
+    again = 0
+    for organization_id in set(waiting.values_list("profile__organization_id", flat=True)):
+        quota = StorageQuota.of(organization_id)
+        if quota.used_bytes() < quota.quota_bytes:
+            again += waiting.filter(profile__organization_id=organization_id).update(
+                file_state=FileState.PENDING, file_note=""
+            )
+    return again
+
+
 def _finish(keep_id: int, state: str, note: str = "", **fields: object) -> str:
     StoryKeep.objects.filter(pk=keep_id).update(file_state=state, file_note=note[:300], **fields)
     return state

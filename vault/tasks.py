@@ -18,6 +18,7 @@ def tend_vault() -> dict[str, int]:
     """Every story collected gets its vault entry and its file download; every story in its last
     half hour gets its pre-expiry reading."""
     created = files.keep_new_stories()
+    files.retry_when_room()
     pending = list(StoryKeep.objects.filter(file_state=FileState.PENDING).values_list("pk", flat=True))
     for keep_id in pending:
         download_story_file.delay(keep_id)

@@ -4,20 +4,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('collector', '0011_run_heartbeat'),
+        ("collector", "0011_run_heartbeat"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='mediainsight',
-            name='provenance',
-            field=models.CharField(choices=[('live', 'live'), ('pre_expiry', 'pre-expiry'), ('webhook_final', 'webhook final')], db_default='live', default='live', max_length=16, verbose_name='provenance'),
+            model_name="mediainsight",
+            name="provenance",
+            field=models.CharField(
+                choices=[("live", "live"), ("pre_expiry", "pre-expiry"), ("webhook_final", "webhook final")],
+                db_default="live",
+                default="live",
+                max_length=16,
+                verbose_name="provenance",
+            ),
         ),
         migrations.AddField(
-            model_name='mediainsight',
-            name='unavailable',
-            field=models.CharField(blank=True, choices=[('not_yet', "Meta has no values yet (a story's first hour)"), ('below_privacy_floor', 'hidden by Meta below 5 viewers'), ('expired', 'the story had expired at Meta when we asked'), ('token', 'the token no longer works'), ('error', 'Meta refused the request')], db_default='', default='', max_length=24, verbose_name='unavailable'),
+            model_name="mediainsight",
+            name="unavailable",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("not_yet", "Meta has no values yet (a story's first hour)"),
+                    ("below_privacy_floor", "hidden by Meta below 5 viewers"),
+                    ("expired", "the story had expired at Meta when we asked"),
+                    ("token", "the token no longer works"),
+                    ("error", "Meta refused the request"),
+                ],
+                db_default="",
+                default="",
+                max_length=24,
+                verbose_name="unavailable",
+            ),
         ),
     ]

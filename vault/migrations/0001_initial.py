@@ -6,52 +6,106 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0005_retention'),
-        ('collector', '0012_story_provenance'),
+        ("accounts", "0005_retention"),
+        ("collector", "0012_story_provenance"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StorageQuota',
+            name="StorageQuota",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quota_mb', models.PositiveIntegerField(default=vault.models.default_quota_mb, help_text="Story photos and videos this organisation may keep. When it is full, new stories are kept with their insights but without their file, marked 'storage full'; nothing is deleted.", verbose_name='story storage quota (MB)')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('organization', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='story_quota', to='accounts.organization')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "quota_mb",
+                    models.PositiveIntegerField(
+                        default=vault.models.default_quota_mb,
+                        help_text="Story photos and videos this organisation may keep. When it is full, new stories are kept with their insights but without their file, marked 'storage full'; nothing is deleted.",
+                        verbose_name="story storage quota (MB)",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "organization",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="story_quota",
+                        to="accounts.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'story storage quota',
-                'verbose_name_plural': 'story storage quotas',
+                "verbose_name": "story storage quota",
+                "verbose_name_plural": "story storage quotas",
             },
         ),
         migrations.CreateModel(
-            name='StoryKeep',
+            name="StoryKeep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('posted_at', models.DateTimeField(verbose_name='posted at')),
-                ('expires_at', models.DateTimeField(verbose_name='expires at')),
-                ('file', models.FileField(blank=True, max_length=300, upload_to='stories/', verbose_name='file')),
-                ('file_bytes', models.PositiveBigIntegerField(default=0, verbose_name='file size')),
-                ('content_type', models.CharField(blank=True, max_length=100)),
-                ('file_state', models.CharField(choices=[('pending', 'waiting for download'), ('stored', 'stored'), ('over_quota', "not stored: the organisation's story storage is full"), ('url_expired', "not stored: Meta's media URL had expired"), ('no_media', 'not stored: Meta gave no media URL'), ('failed', 'not stored: the download failed')], default='pending', max_length=16, verbose_name='file')),
-                ('file_note', models.CharField(blank=True, max_length=300, verbose_name='file note')),
-                ('file_tries', models.PositiveSmallIntegerField(default=0)),
-                ('missed', models.BooleanField(default=False, verbose_name='missed')),
-                ('missed_reason', models.CharField(blank=True, choices=[('connected_later', 'the account was connected after the story ended'), ('worker_down', 'no story read ran while it lived (workers down)'), ('token_expired', "the account's token had stopped working"), ('not_listed', 'Meta did not list it when we read (deleted or archived early)')], max_length=20, verbose_name='why missed')),
-                ('missed_detail', models.CharField(blank=True, max_length=300, verbose_name='missed detail')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('media', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='vault', to='collector.media')),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='story_vault', to='collector.profile')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("posted_at", models.DateTimeField(verbose_name="posted at")),
+                ("expires_at", models.DateTimeField(verbose_name="expires at")),
+                ("file", models.FileField(blank=True, max_length=300, upload_to="stories/", verbose_name="file")),
+                ("file_bytes", models.PositiveBigIntegerField(default=0, verbose_name="file size")),
+                ("content_type", models.CharField(blank=True, max_length=100)),
+                (
+                    "file_state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "waiting for download"),
+                            ("stored", "stored"),
+                            ("over_quota", "not stored: the organisation's story storage is full"),
+                            ("url_expired", "not stored: Meta's media URL had expired"),
+                            ("no_media", "not stored: Meta gave no media URL"),
+                            ("failed", "not stored: the download failed"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                        verbose_name="file",
+                    ),
+                ),
+                ("file_note", models.CharField(blank=True, max_length=300, verbose_name="file note")),
+                ("file_tries", models.PositiveSmallIntegerField(default=0)),
+                ("missed", models.BooleanField(default=False, verbose_name="missed")),
+                (
+                    "missed_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("connected_later", "the account was connected after the story ended"),
+                            ("worker_down", "no story read ran while it lived (workers down)"),
+                            ("token_expired", "the account's token had stopped working"),
+                            ("not_listed", "Meta did not list it when we read (deleted or archived early)"),
+                        ],
+                        max_length=20,
+                        verbose_name="why missed",
+                    ),
+                ),
+                ("missed_detail", models.CharField(blank=True, max_length=300, verbose_name="missed detail")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "media",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="vault", to="collector.media"
+                    ),
+                ),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="story_vault", to="collector.profile"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kept story',
-                'verbose_name_plural': 'kept stories',
-                'ordering': ['-posted_at'],
-                'indexes': [models.Index(fields=['profile', '-posted_at'], name='vault_profile_posted'), models.Index(fields=['file_state', 'expires_at'], name='vault_file_due')],
+                "verbose_name": "kept story",
+                "verbose_name_plural": "kept stories",
+                "ordering": ["-posted_at"],
+                "indexes": [
+                    models.Index(fields=["profile", "-posted_at"], name="vault_profile_posted"),
+                    models.Index(fields=["file_state", "expires_at"], name="vault_file_due"),
+                ],
             },
         ),
     ]

@@ -98,6 +98,9 @@ def _keep(keep: StoryKeep, temporary: Path, got: meta_stories.Downloaded, extens
     name = f"stories/{keep.profile.organization_id}/{keep.profile_id}/{keep.media.meta_id}{extension}"
     with transaction.atomic():
         quota = StorageQuota.objects.select_for_update().get(organization_id=keep.profile.organization_id)
+        if not StoryKeep.objects.filter(pk=keep.pk, file_state=FileState.PENDING).exists():
+            temporary.unlink(missing_ok=True)  # a second message for the same story got there first
+            return "already decided"
         if quota.used_bytes() + got.size > quota.quota_bytes:
             temporary.unlink(missing_ok=True)
             return _finish(keep.pk, FileState.OVER_QUOTA, f"quota of {quota.quota_mb} MB reached")

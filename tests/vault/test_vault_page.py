@@ -3,7 +3,10 @@ what happens at the storage quota, in the reader's language and at their local t
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -30,3 +33,14 @@ def test_the_vault_page_speaks_portuguese_with_each_values_provenance(client: Cl
     assert "Story perdido" in page and "nenhuma leitura de stories rodou enquanto ele estava no ar" in page
     assert "Quando o armazenamento está cheio, os novos stories continuam sendo guardados" in page
     assert "Indisponível (oculto pela Meta abaixo de 5 espectadores)" in page
+
+
+def test_a_kept_storys_file_goes_when_its_profile_is_deleted_with_its_data() -> None:
+    lab = account()
+    kept = kept_story(lab.profile, "18900000000000021")
+    path = Path(settings.MEDIA_ROOT) / kept.file.name
+    assert path.is_file()
+
+    lab.profile.delete()  # a disconnect with the data, a data-deletion request
+
+    assert not path.exists()

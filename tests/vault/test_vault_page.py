@@ -11,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.insights.builders import account
+from collector.models import MediaInsight, Provenance, Unavailable
+from tests.insights.builders import account, populate
 from tests.vault.builders import kept_story, missed_story
 
 pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
@@ -44,3 +45,18 @@ def test_a_kept_storys_file_goes_when_its_profile_is_deleted_with_its_data() -> 
     lab.profile.delete()  # a disconnect with the data, a data-deletion request
 
     assert not path.exists()
+
+
+def test_the_engagement_page_keeps_a_storys_last_value_read_not_a_later_refusal(client: Client) -> None:
+    lab = account()
+    populate(lab.profile, media=10, comments_per_media=0, days=7)  # a period with posts to show
+    kept = kept_story(lab.profile, "18900000000000031")
+    MediaInsight.objects.create(
+        media=kept.media, captured_at=timezone.now(), provenance=Provenance.PRE_EXPIRY, unavailable=Unavailable.EXPIRED
+    )
+    client.force_login(lab.user)
+
+    page = client.get(reverse("engagement", args=[lab.profile.pk]) + "?period=7").content.decode()
+
+    row = page.split('id="stories"')[1].split("</table>")[0]
+    assert ">40<" in row  # the webhook's final reach, read before Meta said the story was gone

@@ -2,7 +2,7 @@
 
 The hourly read (`collect_stories`, beat "collector: stories") lists the live stories with their
 insights and writes one capture per story per read, even when nothing changed: the series says
-when we looked. The pre-expiry read (`pre_expiry`, queued by vault.tasks.tend_vault) asks each
+when we looked. The pre-expiry read (`pre_expiry`, queued by storyvault.tasks.tend_vault) asks each
 story about to expire for its insights once more. A reading Meta refuses is stored too, as a
 capture without values and the reason (MediaInsight.unavailable), never as zeros.
 """

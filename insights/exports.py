@@ -24,7 +24,7 @@ from collector.models import Comment, Media, MediaInsight, Profile
 from insights.models import DailyMetric
 from insights.periods import Period
 from meta.metrics import COLLECTED
-from vault.models import StoryKeep
+from storyvault.models import StoryKeep
 
 CHUNK_ROWS = 5000
 BLOCK_BYTES = 64 * 1024

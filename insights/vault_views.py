@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET
 
 from collector.models import MediaInsight
 from insights.views import _page, _profile
-from vault import missed
-from vault.models import FileState, StorageQuota, StoryKeep
+from storyvault import missed
+from storyvault.models import FileState, StorageQuota, StoryKeep
 
 SHOWN = 100
 

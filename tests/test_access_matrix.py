@@ -18,14 +18,14 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role
 from collector.models import Comment, Media
+from storyvault.models import StoryKeep
 from tests.insights.builders import Account, account
 from tests.vault.builders import kept_story
-from vault.models import StoryKeep
 from webhooks.models import Conversation
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"accounts", "collector", "insights", "webhooks", "vault", "publishing", "socialdatalab"}
+OUR_APPS = {"accounts", "collector", "insights", "webhooks", "storyvault", "publishing", "socialdatalab"}
 OUTSIDER = "outsider"
 LADDER = [OUTSIDER, Role.VIEWER, Role.ANALYST, Role.ADMIN, Role.OWNER]
 # One body for every POST: each view reads the fields it knows (a hide, a kept-data disconnect, a role).

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from collector.models import Media, MediaInsight, MediaProductType, Profile, Provenance, Unavailable
-from vault.models import FileState, MissedReason, StoryKeep
+from storyvault.models import FileState, MissedReason, StoryKeep
 
 # An 8x8 PNG: what the sandbox's CDN serves.
 PNG = bytes.fromhex(

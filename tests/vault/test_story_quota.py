@@ -16,10 +16,10 @@ from django.utils.html import escape
 
 from collector.models import MediaInsight
 from collector.tasks import collect_stories
+from storyvault.models import MB, FileState, StorageQuota, StoryKeep
+from storyvault.tasks import tend_vault
 from tests.collector.conftest import wait_for
 from tests.vault.conftest import Stories
-from vault.models import MB, FileState, StorageQuota, StoryKeep
-from vault.tasks import tend_vault
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

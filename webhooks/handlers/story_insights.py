@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from collector.models import STORY_PRIVACY_FLOOR, MediaInsight, MediaProductType, Profile, Provenance
-from vault import missed
+from storyvault import missed
 from webhooks.changes import Batch, Change
 from webhooks.store import media_for
 

@@ -10,7 +10,7 @@ def create(apps, schema_editor):
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
     every, _ = IntervalSchedule.objects.get_or_create(every=5, period="minutes")
     PeriodicTask.objects.update_or_create(
-        name=NAME, defaults={"task": "vault.tasks.tend_vault", "queue": "collect", "interval": every}
+        name=NAME, defaults={"task": "storyvault.tasks.tend_vault", "queue": "collect", "interval": every}
     )
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import CredentialStatus
 from collector.models import CollectionRun, Media, Profile, Provenance, RunKind, RunOutcome
-from vault.models import FileState, MissedReason, StoryKeep
+from storyvault.models import FileState, MissedReason, StoryKeep
 
 LIFETIME = timedelta(hours=24)
 # Meta sends story_insights about an hour after the story ends (docs/sandbox.md, "Stories").

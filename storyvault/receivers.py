@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from vault.models import StoryKeep
+from storyvault.models import StoryKeep
 
 
 @receiver(post_delete, sender=StoryKeep, dispatch_uid="vault-delete-story-file")

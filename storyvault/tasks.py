@@ -9,8 +9,8 @@ from django.utils import timezone
 from collector import stories as collector_stories
 from collector.models import RunKind
 from collector.tasks import run_job
-from vault import files
-from vault.models import FileState, StoryKeep
+from storyvault import files
+from storyvault.models import FileState, StoryKeep
 
 
 @shared_task(acks_late=True)

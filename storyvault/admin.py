@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from vault.models import StorageQuota, StoryKeep
+from storyvault.models import StorageQuota, StoryKeep
 
 
 @admin.register(StorageQuota)

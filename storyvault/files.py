@@ -18,7 +18,7 @@ from collector.models import Media
 from collector.tasks import governor_for
 from meta import stories as meta_stories
 from meta.errors import MetaError, ObjectMissing, PermissionMissing, TokenInvalid
-from vault.models import FileState, StorageQuota, StoryKeep
+from storyvault.models import FileState, StorageQuota, StoryKeep
 
 logger = logging.getLogger(__name__)
 MAX_TRIES = 3

@@ -281,16 +281,6 @@ def sync(job: Job) -> None:
     save_profile(profile, ["media_cursor", "insights_refreshed", "last_collected_at"])
 
 
-def collect_stories(job: Job) -> None:
-    """Live stories and their insights, read hourly so nothing is lost at the 24 h expiry."""
-    profile = job.profile
-    if profile.platform == Platform.FACEBOOK_PAGE:
-        return
-    items = instagram.stories(job.client, profile.meta_id)
-    job.upserted += pipeline.load(profile, pipeline.transform(items)).upserted
-    job.notes["stories"] = len(items)
-
-
 def deep_insights(job: Job, limit: int = DEEP_PER_RUN) -> None:
     """The metrics only one product type has, for the media that need them most: never read
     first (newest first), then those whose age bucket says they are stale."""

@@ -255,6 +255,24 @@ class Media(models.Model):
         return f"{self.get_media_product_type_display()} {self.meta_id}"
 
 
+class Provenance(models.TextChoices):
+    """How a capture was taken: the story vault shows it beside every value (docs/stories.md)."""
+
+    LIVE = "live", _("live")
+    PRE_EXPIRY = "pre_expiry", _("pre-expiry")
+    WEBHOOK_FINAL = "webhook_final", _("webhook final")
+
+
+class Unavailable(models.TextChoices):
+    """Why a capture holds no values (its columns stay null, never 0)."""
+
+    NOT_YET = "not_yet", _("Meta has no values yet (a story's first hour)")
+    BELOW_PRIVACY_FLOOR = "below_privacy_floor", _("hidden by Meta below 5 viewers")
+    EXPIRED = "expired", _("the story had expired at Meta when we asked")
+    TOKEN = "token", _("the token no longer works")
+    ERROR = "error", _("Meta refused the request")
+
+
 class MediaInsight(models.Model):
     """One capture of a media's lifetime metrics: the rows of one media make its time series.
 
@@ -281,6 +299,13 @@ class MediaInsight(models.Model):
     navigation_breakdown = models.JSONField(default=dict, blank=True)
     # Values Meta withheld below its privacy floor: {column: floor}; those columns stay null.
     suppressed = models.JSONField(_("hidden by Meta"), default=dict, blank=True)
+    # Database defaults too: the pipeline writes captures with its own INSERT (pipeline._capture).
+    provenance = models.CharField(
+        _("provenance"), max_length=16, choices=Provenance.choices, default=Provenance.LIVE, db_default=Provenance.LIVE
+    )
+    unavailable = models.CharField(
+        _("unavailable"), max_length=24, choices=Unavailable.choices, blank=True, default="", db_default=""
+    )
     raw = models.JSONField(default=dict, blank=True)
 
     class Meta:

@@ -30,7 +30,7 @@ from redis.lock import Lock
 
 from accounts.models import Credential
 from accounts.services import handle_token_error
-from collector import collect
+from collector import collect, stories
 from collector.models import CollectionRun, CollectionStatus, Profile, RunKind, RunOutcome
 from meta.client import backoff_delay
 from meta.conf import MetaConfig
@@ -200,7 +200,7 @@ def sync_profile(self: Task, profile_id: int) -> str:
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
 def collect_stories(self: Task, profile_id: int) -> str:
-    return run_job(self, profile_id, RunKind.STORIES, collect.collect_stories)
+    return run_job(self, profile_id, RunKind.STORIES, stories.collect_stories)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)

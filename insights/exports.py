@@ -24,6 +24,7 @@ from collector.models import Comment, Media, MediaInsight, Profile
 from insights.models import DailyMetric
 from insights.periods import Period
 from meta.metrics import COLLECTED
+from storyvault.models import StoryKeep
 
 CHUNK_ROWS = 5000
 BLOCK_BYTES = 64 * 1024
@@ -58,6 +59,12 @@ class InsightDataset(Dataset):
         return MediaInsight.objects.filter(
             media__profile=profile, media__timestamp__gte=start, media__timestamp__lt=end
         ).order_by("media__timestamp", "captured_at")
+
+
+class StoryDataset(Dataset):
+    def rows(self, profile: Profile, period: Period) -> QuerySet[Any]:
+        start, end = period.bounds()
+        return StoryKeep.objects.filter(profile=profile, posted_at__gte=start, posted_at__lt=end).order_by("posted_at")
 
 
 class CommentDataset(Dataset):
@@ -98,6 +105,24 @@ DATASETS: dict[str, Dataset] = {
             ("captured_at_utc", "captured_at", "time"),
             *((name, name, "int") for name in COLLECTED),
             ("hidden_by_meta_below", "suppressed", "hidden"),
+            # Where each row's values come from: live (read at captured_at), pre_expiry, webhook_final;
+            # `unavailable` names why a row has no values (collector.models.Unavailable).
+            ("provenance", "provenance", "str"),
+            ("unavailable", "unavailable", "str"),
+        )
+    ),
+    "stories": StoryDataset(
+        (
+            ("media_id", "media__meta_id", "str"),
+            ("posted_at_utc", "posted_at", "time"),
+            ("expires_at_utc", "expires_at", "time"),
+            ("media_type", "media__media_type", "str"),
+            ("file", "file_state", "str"),
+            ("file_bytes", "file_bytes", "int"),
+            ("missed", "missed", "bool"),
+            ("missed_reason", "missed_reason", "str"),
+            ("missed_detail", "missed_detail", "str"),
+            *((name, f"media__{name}", "int") for name in ("reach", "views", "shares", "total_interactions")),
         )
     ),
     "comments": CommentDataset(
@@ -126,7 +151,8 @@ DATASETS: dict[str, Dataset] = {
 }
 DATASET_CHOICES = (
     ("media", _("Media: one row per post, reel or story, with its latest metrics")),
-    ("insights", _("Insights: every capture of each media's metrics over time")),
+    ("insights", _("Insights: every capture of each media's metrics over time, with its provenance")),
+    ("stories", _("Story vault: every story kept, its file and, for a missed one, why")),
     ("comments", _("Comments and replies")),
     ("daily", _("Daily metrics: posts and their metrics per day and media kind")),
 )

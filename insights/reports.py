@@ -276,7 +276,8 @@ def stories(profile: Profile, period: Period, limit: int = 12) -> list[dict[str,
     """The period's latest stories, each with the last insights captured before it expired
     (one query: the capture's values come from correlated subqueries on the insight series)."""
     start, end = period.bounds()
-    last = MediaInsight.objects.filter(media=OuterRef("pk")).order_by("-captured_at")
+    # A capture without values (the story had expired when asked, its first hour) is no last value.
+    last = MediaInsight.objects.filter(media=OuterRef("pk"), unavailable="").order_by("-captured_at")
     return list(
         Media.objects.filter(
             profile=profile, media_product_type=MediaProductType.STORY, timestamp__gte=start, timestamp__lt=end

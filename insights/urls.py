@@ -1,6 +1,6 @@
 from django.urls import path
 
-from insights import views
+from insights import vault_views, views
 
 # Names stay un-namespaced: `dashboard` is the site's LOGIN_REDIRECT_URL and nav target.
 urlpatterns = [
@@ -17,6 +17,8 @@ urlpatterns = [
     path("profiles/<int:pk>/comments/states/", views.comment_action_states, name="comment_action_states"),
     path("profiles/<int:pk>/comments/<int:comment_pk>/act/", views.comment_action, name="comment_action"),
     path("profiles/<int:pk>/comments/<int:comment_pk>/delete/", views.comment_delete, name="comment_delete"),
+    path("profiles/<int:pk>/stories/", vault_views.stories, name="stories"),
+    path("profiles/<int:pk>/stories/<int:story_pk>/file/", vault_views.story_file, name="story_file"),
     path("profiles/<int:pk>/messages/", views.conversations, name="messages"),
     path("profiles/<int:pk>/messages/<int:conversation_pk>/", views.conversations, name="conversation"),
     path("profiles/<int:pk>/messages/<int:conversation_pk>/reply/", views.message_reply, name="message_reply"),

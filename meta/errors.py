@@ -87,6 +87,10 @@ class BadRequest(MetaError):
     """Any other 4xx-style Graph error: our request is wrong and retrying will not help."""
 
 
+class ObjectMissing(BadRequest):
+    """100/33: the object does not exist for this token (a deleted media, an expired story)."""
+
+
 class TransientError(MetaError):
     """Codes 1/2, `is_transient`, HTTP 5xx, timeouts: retry later."""
 
@@ -147,6 +151,8 @@ def _classify(
         return ReduceData(message, **kwargs)
     if code == 100 and subcode == 2108006:
         return BeforeBusinessConversion(message, **kwargs)
+    if code == 100 and subcode == 33:
+        return ObjectMissing(message, **kwargs)
     if code == 100 and "nonexisting field" in lowered:
         return NonexistingField(message, **kwargs)
     if code == 190 or code == 102:

@@ -6,7 +6,7 @@ import html
 import json
 from typing import Any
 
-from . import PAGE_ID, PAGE_NAME, apps, callbacks, data, oauth, publishing, webhooks
+from . import PAGE_ID, PAGE_NAME, apps, callbacks, data, oauth, publishing, stories, webhooks
 from .state import State
 from .web import Request, Response, html_response, json_response
 
@@ -24,6 +24,10 @@ def handle(state: State, req: Request) -> Response:
             return json_response(webhooks.send(state, body))
         if key == ("POST", "/callbacks/send"):  # posts outside the lock, like the webhook sender
             return json_response(callbacks.send(state, body))
+        if key == ("POST", "/clock"):  # may send due story_insights webhooks: outside the lock
+            return json_response(stories.move_clock(state, body))
+        if key == ("POST", "/story_insights/send_due"):
+            return json_response({"sent": stories.send_due(state)})
         if key == ("POST", "/webhooks/verify"):
             return json_response(webhooks.verify(body))
         with state.lock:
@@ -117,6 +121,10 @@ def _locked(state: State, req: Request, key: tuple[str, str], body: dict[str, An
         return json_response(messages_summary(state, req.query.get("account")))
     if key == ("POST", "/messages"):
         return json_response(add_message(state, body), 201)
+    if key == ("GET", "/clock"):
+        return json_response({"now": int(state.now()), "offset_seconds": state.clock_offset})
+    if key == ("POST", "/stories"):
+        return json_response(stories.create(state, body), 201)
     if key == ("POST", "/story_insights"):
         return json_response(publishing.set_story_insights(state, body))
     if key == ("GET", "/published"):
@@ -127,7 +135,8 @@ def _locked(state: State, req: Request, key: tuple[str, str], body: dict[str, An
     if key == ("GET", "/config"):
         return json_response(state.config)
     if key == ("POST", "/config"):
-        unknown = set(body) - set(state.config) - {"container_ready_seconds"}
+        optional = {"container_ready_seconds", "story_url_minutes", "story_insights_delay_minutes"}
+        unknown = set(body) - set(state.config) - optional
         if unknown:
             return _error(f"unknown config keys: {sorted(unknown)}")
         if body.get("ig_code_exchange_shape", "flat") not in ("flat", "wrapped"):

@@ -19,6 +19,7 @@ from . import (
     pages,
     publishing,
     render,
+    stories,
 )
 from .context import FB_HOST, IG_HOST, VERSION, Ctx, authenticate, classify, failure_keys, resolve, token_from
 from .errors import GraphError, missing_param, no_object
@@ -121,6 +122,8 @@ def route(ctx: Ctx) -> Any:
     if method == "GET" and ctx.fb_login and pages.post_index(parts[0]) is not None:
         return pages.read_post(ctx, pages.post(ctx.state.seed, ctx.state.anchor, pages.post_index(parts[0]) or 0), edge)
     kind, obj = resolve(ctx, parts[0], method.lower())
+    if kind == "media":
+        stories.refuse_if_expired(ctx.state, parts[0], obj)
     if method == "GET":
         return read(ctx, kind, obj, edge)
     if method == "POST":

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from . import FB_USER_ID, FB_USER_NAME, PAGE_ID, PAGE_NAME, data, insights
+from . import FB_USER_ID, FB_USER_NAME, PAGE_ID, PAGE_NAME, data, insights, stories
 from .context import Ctx, decode_cursor, encode_cursor
 from .errors import GraphError, no_field
 from .failures import conversion_error, reduce_data_error
@@ -330,7 +330,8 @@ def media(
         if name in ("media_type", "media_product_type", "shortcode"):
             return m[name]
         if name == "media_url":
-            return cdn + (".mp4" if m["media_type"] == "VIDEO" else ".jpg")
+            url = cdn + (".mp4" if m["media_type"] == "VIDEO" else ".jpg")
+            return stories.signed(st, url, m) if is_story else url
         if name == "thumbnail_url":
             return cdn + "_thumb.jpg" if m["media_type"] == "VIDEO" else MISSING
         if name == "permalink":

@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-from . import control, graph, oauth, publishing
+from . import control, graph, oauth, publishing, stories
 from .persist import Persister
 from .state import State
 from .web import Request, Response, html_response, json_response, parse_body, redirect
@@ -59,6 +59,10 @@ def dispatch(state: State, req: Request) -> Response:
             state.usage.record(f"{req.method} rupload.facebook.com /{kind}", None, None)
         return publishing.rupload(state, req)
     if host in ("scontent.cdninstagram.com", "scontent.xx.fbcdn.net"):
+        with state.lock:
+            refusal = stories.cdn_refusal(state, req.query)
+        if refusal is not None:
+            return Response(body=refusal, content_type="text/plain", status=403)
         seed = sum(path.encode()) % 200
         body = _png((30 + seed, 120, 80 + seed // 2))
         return Response(body=body, content_type="image/png")
@@ -146,6 +150,7 @@ def make_server(host: str, port: int, seed: int, state_file: Path | None = None)
     if persister:
         persister.load()
         persister.start()
+    stories.ticker(state)
     handler = type("SandboxHandler", (Handler,), {"state": state, "persister": persister})
     server = SandboxServer((host, port), handler)
     server.persister = persister

@@ -82,6 +82,8 @@ class State:
 
     def reset(self) -> None:
         with self.lock:
+            self.clock_offset = 0.0  # POST /_sandbox/clock moves Meta's time on (sandbox/stories.py)
+            self.story_webhooks_sent: set[str] = set()
             self.anchor = int(time.time())
             self.accounts: dict[int, data.Account] = {a.no: a for a in data.seeded_accounts(self.seed, self.anchor)}
             self.tokens: dict[str, Token] = {}
@@ -116,7 +118,7 @@ class State:
 
     # ------------------------------------------------------------ ids and time
     def now(self) -> float:
-        return time.time()
+        return time.time() + self.clock_offset
 
     def new_id(self, prefix: str, width: int = 15) -> str:
         return f"{prefix}{next(self._ids):0{width}d}"

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "accounts",
     "collector",
     "webhooks",
+    "storyvault",
     "insights",
     "publishing",
 ]
@@ -151,6 +152,8 @@ STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env("MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# Story files kept per organisation unless an admin sets its own quota (storyvault.models.StorageQuota).
+STORY_VAULT_QUOTA_MB = env.int("STORY_VAULT_QUOTA_MB", default=2048)
 STORAGES = {
     "default": {"BACKEND": env("FILE_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage")},
     "staticfiles": {
@@ -268,9 +271,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # The queues by job, in one place: the routes below and the workers' `-Q` (tests/conftest.py) read them.
-CELERY_QUEUE_BY_APP = {"webhooks": "webhooks", "collector": "collect", "publishing": "publish"}
+CELERY_QUEUE_BY_APP = {"webhooks": "webhooks", "collector": "collect", "storyvault": "collect", "publishing": "publish"}
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_WORKER_QUEUES = (*CELERY_QUEUE_BY_APP.values(), CELERY_TASK_DEFAULT_QUEUE)
+CELERY_WORKER_QUEUES = tuple(dict.fromkeys((*CELERY_QUEUE_BY_APP.values(), CELERY_TASK_DEFAULT_QUEUE)))
 CELERY_TASK_ROUTES = {f"{app}.tasks.*": {"queue": queue} for app, queue in CELERY_QUEUE_BY_APP.items()}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"

@@ -18,12 +18,14 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role
 from collector.models import Comment, Media
+from storyvault.models import StoryKeep
 from tests.insights.builders import Account, account
+from tests.vault.builders import kept_story
 from webhooks.models import Conversation
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"accounts", "collector", "insights", "webhooks", "publishing", "socialdatalab"}
+OUR_APPS = {"accounts", "collector", "insights", "webhooks", "storyvault", "publishing", "socialdatalab"}
 OUTSIDER = "outsider"
 LADDER = [OUTSIDER, Role.VIEWER, Role.ANALYST, Role.ADMIN, Role.OWNER]
 # One body for every POST: each view reads the fields it knows (a hide, a kept-data disconnect, a role).
@@ -49,6 +51,8 @@ MATRIX: dict[str, Rule] = {
     "comments": READ,
     "export": READ,
     "messages": READ,
+    "stories": READ,
+    "story_file": READ_ONLY,
     "conversation": READ,
     "comment_action_states": READ_ONLY,
     "collector:backfill_progress": READ_ONLY,
@@ -106,6 +110,7 @@ class World:
     comment: Comment
     conversation: Conversation
     colleague: Membership
+    story: StoryKeep
 
     def ids(self) -> dict[str, int]:
         profile = self.lab.profile
@@ -117,6 +122,7 @@ class World:
             "credential_id": profile.credential_id,
             "organization_id": self.lab.organization.pk,
             "membership_id": self.colleague.pk,
+            "story_pk": self.story.pk,
         }
 
 
@@ -129,7 +135,7 @@ def world(name: str) -> World:
     conversation = Conversation.objects.create(profile=lab.profile, participant_id=f"90{name}")
     colleague = get_user_model().objects.create_user(f"colleague-{name}")
     membership = Membership.objects.create(organization=lab.organization, user=colleague, role=Role.ANALYST)
-    return World(lab, comment, conversation, membership)
+    return World(lab, comment, conversation, membership, kept_story(lab.profile, f"19{name}"))
 
 
 @pytest.fixture

@@ -6,9 +6,10 @@ from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.dateparse import parse_date
 from django.utils.formats import date_format, number_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext, pgettext_lazy
 
-from collector.models import STORY_PRIVACY_FLOOR, InsightsUnavailable
+from collector.models import STORY_PRIVACY_FLOOR, InsightsUnavailable, Provenance
 from insights.moderation import post_label as _post_label
 
 BELOW_PRIVACY_FLOOR = InsightsUnavailable.BELOW_PRIVACY_FLOOR.value
@@ -63,9 +64,14 @@ def count(value: int | None) -> str:
 def story_metric(story: dict, name: str) -> str:
     """A story's last value of `name`, or "hidden by Meta below 5" when Meta withheld it (a -1 in
     the story_insights webhook, or "(#10) Not enough viewers") rather than "—" or a zero."""
-    value = story.get(f"last_{name}")
     floor = (story.get("last_suppressed") or {}).get(name)
-    if value is None and (floor or story.get("insights_unavailable") == BELOW_PRIVACY_FLOOR):
+    return _withheld_or_count(
+        story.get(f"last_{name}"), floor, story.get("insights_unavailable") == BELOW_PRIVACY_FLOOR
+    )
+
+
+def _withheld_or_count(value: int | None, floor: int | None, below_floor: bool) -> str:
+    if value is None and (floor or below_floor):
         return gettext("hidden by Meta below %(floor)s") % {"floor": floor or STORY_PRIVACY_FLOOR}
     return count(value)
 
@@ -93,3 +99,29 @@ def action_label(action: object) -> str:
 def post_label(media: object) -> str:
     """A post named for people: kind or caption, date, comment count (insights.moderation.post_label)."""
     return _post_label(media)
+
+
+@register.simple_tag
+def reading_value(reading: object, name: str) -> str:
+    """One value of a story's capture: the count, "hidden by Meta below 5", or "—" (not read)."""
+    floor = (getattr(reading, "suppressed", None) or {}).get(name)
+    return _withheld_or_count(getattr(reading, name), floor, getattr(reading, "unavailable", "") == BELOW_PRIVACY_FLOOR)
+
+
+PROVENANCE_LABELS = {
+    Provenance.LIVE: pgettext_lazy("provenance", "Live at %(time)s"),
+    Provenance.PRE_EXPIRY: pgettext_lazy("provenance", "Pre-expiry at %(time)s"),
+    Provenance.WEBHOOK_FINAL: pgettext_lazy("provenance", "Webhook final, received at %(time)s"),
+}
+
+
+@register.simple_tag
+def provenance(reading: object) -> str:
+    """Where a capture's values come from, at the viewer's local time: "Live at 14:00", and
+    "Unavailable: <why>" when Meta gave none."""
+    when = date_format(localtime(reading.captured_at), "TIME_FORMAT")  # type: ignore[attr-defined]
+    label = str(PROVENANCE_LABELS.get(reading.provenance, PROVENANCE_LABELS[Provenance.LIVE])) % {"time": when}  # type: ignore[attr-defined]
+    if reading.unavailable:  # type: ignore[attr-defined]
+        reason = reading.get_unavailable_display()  # type: ignore[attr-defined]
+        return gettext("Unavailable (%(reason)s) · %(read)s") % {"reason": reason, "read": label}
+    return label

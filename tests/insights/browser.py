@@ -71,6 +71,7 @@ def every_page(lab: Any) -> list[tuple[str, str]]:
         ("engagement", reverse("engagement", args=[pk]) + "?period=90"),
         ("comments", reverse("comments", args=[pk])),
         ("messages", reverse("messages", args=[pk])),
+        ("stories", reverse("stories", args=[pk])),
         ("conversation", reverse("conversation", args=[pk, lab.conversation.pk])),
         ("compare", reverse("compare")),
         ("export", reverse("export", args=[pk])),

@@ -24,6 +24,7 @@ from collector.models import (
     ProfileSnapshot,
 )
 from insights.aggregates import rebuild_daily_metrics
+from tests.vault.builders import kept_story, missed_story
 from webhooks.models import Conversation, Message
 
 WORDS = (
@@ -218,8 +219,8 @@ def _comment_rows(
 
 
 def lab_with_history() -> Account:
-    """An account with four months of posts, comments, an open DM conversation and an invite: every
-    page has its tables, charts and dates to show."""
+    """An account with four months of posts, comments, an open DM conversation, an invite and two
+    stories in the vault: every page has its tables, charts and dates to show."""
     lab = account()
     populate(lab.profile, media=90, comments_per_media=3, days=120)
     now = timezone.now()
@@ -230,4 +231,6 @@ def lab_with_history() -> Account:
         conversation=lab.conversation, mid="m1", text="Olá! Qual o horário da biblioteca?", sent_at=now
     )
     Invite.objects.create(organization=lab.organization, created_by=lab.user, expires_at=now + timedelta(days=7))
+    kept_story(lab.profile, "18900000000000001")  # the story vault: one kept with its file, one missed
+    missed_story(lab.profile, "18900000000000002")
     return lab

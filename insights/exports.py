@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from collector.models import Comment, Media, MediaInsight, Profile
+from collector.models import Comment, DataGap, Media, MediaInsight, Profile
 from insights.models import DailyMetric
 from insights.periods import Period
 from meta.metrics import COLLECTED
@@ -73,6 +73,12 @@ class DailyDataset(Dataset):
         )
 
 
+class GapDataset(Dataset):
+    def rows(self, profile: Profile, period: Period) -> QuerySet[Any]:
+        start, end = period.bounds()
+        return DataGap.objects.filter(profile=profile).overlapping(start, end).order_by("started_at", "reason")
+
+
 _MEDIA_METRICS = tuple(
     (name, name, "int")
     for name in ("like_count", "comments_count", "reach", "views", "saved", "shares", "total_interactions")
@@ -123,12 +129,22 @@ DATASETS: dict[str, Dataset] = {
             ),
         )
     ),
+    # The periods with no data and why: an empty ended_at_utc is a gap still open.
+    "gaps": GapDataset(
+        (
+            ("reason", "reason", "str"),
+            ("started_at_utc", "started_at", "time"),
+            ("ended_at_utc", "ended_at", "time"),
+            ("detail", "detail", "str"),
+        )
+    ),
 }
 DATASET_CHOICES = (
     ("media", _("Media: one row per post, reel or story, with its latest metrics")),
     ("insights", _("Insights: every capture of each media's metrics over time")),
     ("comments", _("Comments and replies")),
     ("daily", _("Daily metrics: posts and their metrics per day and media kind")),
+    ("gaps", _("Data gaps: each period when data could not be collected, and why")),
 )
 FORMATS = {
     "csv": "text/csv; charset=utf-8",

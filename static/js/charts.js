@@ -71,6 +71,7 @@
   function tooltipPlugin(names, gaps, noData) {
     var tip;
     function show(u) {
+      if (!tip) { tip = el("div", "chart-tooltip", u.over); tip.setAttribute("role", "status"); }
       var idx = u.cursor.idx;
       if (idx === null || idx === undefined) { tip.hidden = true; return; }
       var x = u.data[0][idx];
@@ -87,12 +88,7 @@
       tip.style.left = (left > width / 2 ? left - tip.offsetWidth - 12 : left + 12) + "px";
       tip.style.top = Math.max(0, (u.cursor.top || 0) - 10) + "px";
     }
-    return {
-      hooks: {
-        ready: function (u) { tip = el("div", "chart-tooltip", u.over); tip.hidden = true; tip.setAttribute("role", "status"); },
-        setCursor: show
-      }
-    };
+    return { hooks: { setCursor: show } };
   }
 
   function timeChart(container) {

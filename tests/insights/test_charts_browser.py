@@ -10,8 +10,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from collector.audience import AudienceSnapshot
 from collector.gaps import DataGap, GapReason
-from tests.insights.browser import csp_watch, sign_in
+from tests.insights.browser import axe_violations, csp_watch, scroll_width, serve_axe, sign_in
 from tests.insights.builders import account, populate
 
 pytestmark = pytest.mark.browser
@@ -29,7 +30,17 @@ def gapped(transactional_db: None, page: Any, live_server: Any) -> Any:
         ended_at=now - timedelta(days=12),
         detail="Session has expired (code 190/463)",
     )
+    today = timezone.now().date()
+    AudienceSnapshot.objects.create(
+        profile=lab.profile, date=today, metric="follower_demographics", breakdown="city", timeframe="this_month",
+        values={"São Luís, Maranhão": 5200, "Imperatriz, Maranhão": 800, "Teresina, Piauí": 410},
+    )  # fmt: skip
+    AudienceSnapshot.objects.create(
+        profile=lab.profile, date=today, metric="engaged_audience_demographics", breakdown="age",
+        timeframe="this_month", values=None, withheld="below_privacy_floor",
+    )  # fmt: skip
     sign_in(page, live_server, lab.user)
+    serve_axe(page, live_server)
     return lab
 
 
@@ -66,3 +77,15 @@ def test_a_chart_has_a_tooltip_and_a_gap_band(gapped: Any, page: Any, live_serve
     page.goto(live_server.url + reverse("profile", args=[gapped.profile.pk]))
     page.locator(".chart.is-drawn").wait_for()
     assert page.locator("#gap-list tr[data-reason=token_expired]").count() == 1
+
+
+def test_the_profile_lists_gaps_and_audience_within_a_phone(gapped: Any, page: Any, live_server: Any) -> None:
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(live_server.url + reverse("profile", args=[gapped.profile.pk]))
+    page.locator(".chart.is-drawn").wait_for()
+    assert scroll_width(page) <= 390
+    assert page.locator("#gap-list tr[data-reason=token_expired]").is_visible()
+    city = page.locator("#audience-follower_demographics-city")
+    assert "São Luís, Maranhão" in city.inner_text() and "81.1%" in city.inner_text()
+    assert "hidden by Meta" in page.locator("#audience-engaged_audience_demographics-age").inner_text()
+    assert axe_violations(page, live_server) == []

@@ -20,6 +20,11 @@
     return value === null || value === undefined ? "—" : new Intl.NumberFormat(lang()).format(value);
   }
   function compact(value) { return new Intl.NumberFormat(lang(), { notation: "compact" }).format(value); }
+  /* "12K" is readable until three ticks all say it (followers 12,380-12,420): then the full number. */
+  function ticks(u, splits) {
+    var short = splits.map(compact);
+    return short.every(function (label, i) { return short.indexOf(label) === i; }) ? short : splits.map(number);
+  }
   function dayFormat(options) {
     try { return new Intl.DateTimeFormat(lang(), Object.assign({ timeZone: "UTC" }, options)); }
     catch (error) { return new Intl.DateTimeFormat(undefined, Object.assign({ timeZone: "UTC" }, options)); }
@@ -32,6 +37,7 @@
     if (parent) parent.appendChild(node);
     return node;
   }
+  function fromZero(u, min, max) { return [0, Math.max(1, max)]; }
   function peak(values) { return values.reduce(function (m, v) { return v !== null && v > m ? v : m; }, 0); }
 
   /* A series ten times smaller than the largest gets its own axis on the right. */
@@ -105,12 +111,13 @@
     var twoScales = keys.some(function (_, i) { return scaleOf(peaks, i) === "small"; });
     var axes = [
       { values: function (u, splits) { var f = dayFormat({ day: "numeric", month: "short" }); return splits.map(function (s) { return f.format(new Date(s * 1000)); }); }, space: 70 },
-      { scale: "y", values: function (u, splits) { return splits.map(compact); }, size: 52 }
+      { scale: "y", values: ticks, size: 60 }
     ];
-    if (twoScales) axes.push({ scale: "small", side: 1, grid: { show: false }, values: function (u, splits) { return splits.map(compact); }, size: 48 });
+    if (twoScales) axes.push({ scale: "small", side: 1, grid: { show: false }, values: ticks, size: 52 });
     var options = {
       width: Math.max(280, container.clientWidth), height: HEIGHT,
-      scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(1, max)]; } }, small: { range: function (u, min, max) { return [0, Math.max(1, max)]; } } },
+      /* Counts of several series start at 0; one series alone (followers) zooms to its own span. */
+      scales: { x: { time: true }, y: keys.length > 1 ? { range: fromZero } : {}, small: { range: fromZero } },
       tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), "UTC"); },
       axes: axes,
       legend: { show: false },

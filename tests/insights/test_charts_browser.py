@@ -79,10 +79,13 @@ def test_a_chart_has_a_tooltip_and_a_gap_band(gapped: Any, page: Any, live_serve
     assert page.locator("#gap-list tr[data-reason=token_expired]").count() == 1
 
 
-def test_the_profile_lists_gaps_and_audience_within_a_phone(gapped: Any, page: Any, live_server: Any) -> None:
+def test_the_profile_lists_gaps_and_audience_within_a_phone(
+    gapped: Any, page: Any, live_server: Any, screenshot: Any
+) -> None:
     page.set_viewport_size({"width": 390, "height": 900})
     page.goto(live_server.url + reverse("profile", args=[gapped.profile.pk]))
     page.locator(".chart.is-drawn").wait_for()
+    screenshot("profile-phone")
     assert scroll_width(page) <= 390
     assert page.locator("#gap-list tr[data-reason=token_expired]").is_visible()
     city = page.locator("#audience-follower_demographics-city")

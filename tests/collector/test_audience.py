@@ -91,3 +91,34 @@ def test_the_sandbox_answers_demographics_only_as_meta_does_since_v20(sandbox, c
     item = answer["data"][0]
     assert item["period"] == "lifetime" and "value" not in item["total_value"]
     assert item["total_value"]["breakdowns"][0]["dimension_keys"] == ["country"]
+
+
+@pytest.mark.django_db
+def test_the_audience_export_has_one_row_per_segment_and_withheld_ones_empty(client) -> None:
+    import io
+
+    import pandas as pd
+    from django.utils import timezone
+
+    from tests.insights.builders import account
+
+    lab = account("audience.export")
+    today = timezone.localdate()  # the periods are the viewer's days
+    AudienceSnapshot.objects.create(
+        profile=lab.profile, date=today, metric="follower_demographics", breakdown="gender", timeframe="this_month",
+        values={"F": 700, "M": 280, "U": 20},
+    )  # fmt: skip
+    AudienceSnapshot.objects.create(
+        profile=lab.profile, date=today, metric="engaged_audience_demographics", breakdown="gender",
+        timeframe="this_month", values=None, withheld="below_privacy_floor",
+    )  # fmt: skip
+    client.force_login(lab.user)
+    url = reverse("export", args=[lab.profile.pk]) + "?period=7&dataset=audience&format=csv"
+    frame = pd.read_csv(io.BytesIO(b"".join(client.get(url).streaming_content)))
+
+    assert list(frame.columns) == ["date", "metric", "breakdown", "timeframe", "segment", "accounts", "withheld"]
+    followers = frame[frame["metric"] == "follower_demographics"]
+    assert followers["segment"].tolist() == ["F", "M", "U"] and followers["accounts"].tolist() == [700, 280, 20]
+    withheld = frame[frame["metric"] == "engaged_audience_demographics"]
+    assert len(withheld) == 1 and withheld["withheld"].iloc[0] == "below_privacy_floor"
+    assert pd.isna(withheld["accounts"].iloc[0]) and pd.isna(withheld["segment"].iloc[0])  # not 0

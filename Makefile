@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint bench review-screens review-videos messages mutants
+.PHONY: run test lint bench review-screens review-videos messages mutants vendor
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -55,3 +55,10 @@ messages: $(VENV)/.installed
 	for app in accounts collector insights publishing webhooks; do (cd $$app && ../$(PY) ../manage.py makemessages -l pt_BR --no-obsolete); done
 	$(PY) manage.py makemessages -l pt_BR --no-obsolete --ignore '.venv/*' --ignore 'accounts/*' --ignore 'collector/*' --ignore 'insights/*' --ignore 'publishing/*' --ignore 'webhooks/*' --ignore 'sandbox/*' --ignore 'tests/*' --ignore 'var/*' --ignore 'bench/*' --ignore 'docs/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+# The front-end libraries served from static/vendor/ (committed, so a clone runs with no npm):
+# rebuilt from package-lock.json after a version bump in package.json (docs/architecture.md, Charts).
+vendor:
+	npm ci --no-audit --no-fund
+	mkdir -p static/vendor/uplot
+	cp node_modules/uplot/dist/uPlot.iife.min.js node_modules/uplot/dist/uPlot.min.css node_modules/uplot/LICENSE static/vendor/uplot/

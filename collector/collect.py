@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from collector import pages as page_jobs
 from collector import pipeline
+from collector.gaps import DataGap, GapReason
 from collector.models import (
     FOLLOWER_PRIVACY_FLOOR,
     Comment,
@@ -374,6 +375,8 @@ def snapshot(job: Job) -> None:
             instagram.account_insights(job.client, profile.meta_id, midnight - timedelta(days=1), midnight)
         )
     values["suppressed"] = _withheld(profile, values)
+    if values["suppressed"]:
+        DataGap.objects.begin(profile.pk, GapReason.WITHHELD, ", ".join(values["suppressed"]) + " (< 100 followers)")
     ProfileSnapshot.objects.update_or_create(profile=profile, date=today, defaults=values)
     job.upserted += 1
 

@@ -389,6 +389,7 @@ class RunKind(models.TextChoices):
     SNAPSHOT = "snapshot", _("Daily snapshot")
     HISTORY = "history", _("Account history")
     COMMENTS = "comments", _("Comment polling")
+    AUDIENCE = "audience", _("Audience")
 
 
 class RunOutcome(models.TextChoices):
@@ -440,3 +441,8 @@ class CollectionRun(models.Model):
         if self.finished_at is None:
             return None
         return (self.finished_at - self.started_at).total_seconds()
+
+
+# Kept in their own modules (this one is long enough); imported here so Django registers them.
+from collector.audience import AudienceMetric, AudienceSnapshot  # noqa: E402, F401
+from collector.gaps import DataGap, GapReason  # noqa: E402, F401

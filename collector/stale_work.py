@@ -21,6 +21,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from collector import collect
+from collector.gaps import DataGap, GapReason
 from collector.models import CollectionRun, CollectionStatus, Profile, RunOutcome
 from insights.models import ActionStatus, CommentAction, MessageReply
 from insights.tasks import MAX_RETRY_DELAY, perform_comment_action, send_message_reply
@@ -44,13 +45,15 @@ def requeue_stale_runs() -> int:
     cutoff = now - timedelta(seconds=settings.COLLECTOR_STALE_RUN_SECONDS)
     stale = CollectionRun.objects.filter(outcome=RunOutcome.RUNNING, heartbeat_at__lt=cutoff)
     requeued = 0
-    for run in stale.only("pk", "profile_id", "kind", "lock_token"):
+    for run in stale.only("pk", "profile_id", "kind", "lock_token", "heartbeat_at"):
         # Conditional: of two beat runs at once, one re-queues.
         if not CollectionRun.objects.filter(pk=run.pk, outcome=RunOutcome.RUNNING).update(
             outcome=RunOutcome.INTERRUPTED, finished_at=now, error="worker lost (no heartbeat); queued again"
         ):
             continue
         Profile.objects.filter(pk=run.profile_id).update(collection_status=CollectionStatus.QUEUED)
+        # Nothing was collected from the run's last beat until a run completes again.
+        DataGap.objects.begin(run.profile_id, GapReason.WORKER_DOWN, f"{run.kind} run {run.pk}", since=run.heartbeat_at)
         if run.lock_token:
             release_lock_of(run)
         RUN_TASKS[run.kind].delay(run.profile_id)

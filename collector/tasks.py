@@ -30,7 +30,8 @@ from redis.lock import Lock
 
 from accounts.models import Credential
 from accounts.services import handle_token_error
-from collector import collect, stories
+from collector import audience, collect, stories
+from collector.gaps import CLOSED_BY_A_RUN, DataGap, GapReason
 from collector.models import CollectionRun, CollectionStatus, Profile, RunKind, RunOutcome
 from meta.client import backoff_delay
 from meta.conf import MetaConfig
@@ -74,6 +75,9 @@ def run_job(task: Task, profile_id: int, kind: RunKind, work: Callable[[collect.
     credential = profile.credential
     if credential is None or not credential.is_usable:
         Profile.objects.filter(pk=profile_id).update(collection_status=CollectionStatus.NEEDS_RECONNECT)
+        # Found dead elsewhere (the daily check, a deauthorize): the ledger learns it here.
+        said = credential.last_error if credential is not None else ""
+        DataGap.objects.begin(profile_id, _token_gap(said), said)
         return "no usable credential"
     # thread_local=False: the heartbeat thread extends the lock this thread took.
     lock = collect.redis_client().lock(lock_key(profile_id), timeout=LOCK_TTL, thread_local=False)
@@ -100,6 +104,7 @@ def run_job(task: Task, profile_id: int, kind: RunKind, work: Callable[[collect.
         # The governor holds the pause Meta asked for (or our default when Meta named none).
         retry_in = governor.paused_for() or exc.retry_after
         status, outcome, error = CollectionStatus.PAUSED, RunOutcome.RETRY, str(exc)
+        DataGap.objects.begin(profile_id, GapReason.RATE_LIMITED, error)
     except (TokenInvalid, PermissionMissing) as exc:
         # The accounts room decides what a dead token means for the credential (and tells the
         # person); every later job sees an unusable credential and makes no call.
@@ -109,6 +114,8 @@ def run_job(task: Task, profile_id: int, kind: RunKind, work: Callable[[collect.
             # The token failed after the credential got a new one (a reconnect meanwhile, seed_demo
             # after a restart): the next try uses the new token.
             status, outcome, retry_in = CollectionStatus.QUEUED, RunOutcome.RETRY, random.uniform(*LOCK_BUSY_RETRY)
+        else:
+            DataGap.objects.begin(profile_id, _token_gap(str(exc), exc), error)
     except TransientError as exc:
         status, outcome, error = CollectionStatus.FAILED, RunOutcome.FAILED, str(exc)
         if task.request.retries < TRANSIENT_RETRIES:
@@ -142,10 +149,18 @@ def run_job(task: Task, profile_id: int, kind: RunKind, work: Callable[[collect.
             lock.release()
         except LockNotOwnedError:  # it lapsed (a stalled run): whoever holds it now keeps it
             logger.warning("%s of profile %s outlived its lock", kind, profile_id)
+    if outcome == RunOutcome.OK:
+        DataGap.objects.end(profile_id, *CLOSED_BY_A_RUN, at=run.finished_at)
     if retry_in is not None:
         logger.info("%s of profile %s postponed %.0fs: %s", kind, profile_id, retry_in, error)
         raise task.retry(countdown=retry_in + random.uniform(0, 1))
     return outcome
+
+
+def _token_gap(message: str, exc: Exception | None = None) -> GapReason:
+    """Meta's 190/463 ("Session has expired") is an expiry; anything else a revoked or removed grant."""
+    expired = getattr(exc, "subcode", None) == 463 or "expired" in message.lower()
+    return GapReason.TOKEN_EXPIRED if expired else GapReason.TOKEN_REVOKED
 
 
 class Heartbeat:
@@ -224,6 +239,11 @@ def poll_comments(self: Task, profile_id: int) -> str:
     return run_job(self, profile_id, RunKind.COMMENTS, collect.poll_comments)
 
 
+@shared_task(bind=True, acks_late=True, max_retries=None)
+def collect_audience(self: Task, profile_id: int) -> str:
+    return run_job(self, profile_id, RunKind.AUDIENCE, audience.collect_audience)
+
+
 # -- fan-out tasks run by celery beat (schedules: migration 0004) -------------------------
 def _collectable() -> list[int]:
     return list(Profile.objects.filter(credential__isnull=False).values_list("pk", flat=True))
@@ -262,6 +282,15 @@ def snapshot_all() -> int:
 
 
 @shared_task(acks_late=True)
+def audience_all() -> int:
+    """Daily (beat): Meta's demographics are a "this month" figure that changes once a day at most."""
+    ids = list(Profile.objects.filter(credential__isnull=False, platform="instagram").values_list("pk", flat=True))
+    for profile_id in ids:
+        collect_audience.delay(profile_id)
+    return len(ids)
+
+
+@shared_task(acks_late=True)
 def poll_comments_all() -> int:
     """Queue comment polls (beat, every 15 minutes): profiles whose comment webhooks are missing
     every time, the others when their last poll is POLL_EVERY old (see collect.poll_comments)."""
@@ -287,6 +316,7 @@ RUN_TASKS: dict[str, Task] = {
     RunKind.SNAPSHOT: snapshot_profile,
     RunKind.HISTORY: account_history,
     RunKind.COMMENTS: poll_comments,
+    RunKind.AUDIENCE: collect_audience,
 }
 
 

@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from collector.models import Comment, Media, MediaInsight, Profile
+from collector.models import AudienceSnapshot, Comment, DataGap, Media, MediaInsight, Profile
 from insights.models import DailyMetric
 from insights.periods import Period
 from meta.metrics import COLLECTED
@@ -45,6 +45,11 @@ class Dataset:
 
     def rows(self, profile: Profile, period: Period) -> QuerySet[Any]:
         raise NotImplementedError
+
+    def records(self, profile: Profile, period: Period) -> Iterator[tuple[Any, ...]]:
+        """The rows as tuples in column order (a dataset may unnest them in Python)."""
+        values = self.rows(profile, period).values_list(*(F(path) for _name, path, _kind in self.columns))
+        return values.iterator(chunk_size=CHUNK_ROWS)
 
 
 class MediaDataset(Dataset):
@@ -78,6 +83,31 @@ class DailyDataset(Dataset):
         return DailyMetric.objects.filter(profile=profile, date__gte=period.start, date__lte=period.end).order_by(
             "date", "kind"
         )
+
+
+class GapDataset(Dataset):
+    def rows(self, profile: Profile, period: Period) -> QuerySet[Any]:
+        start, end = period.bounds()
+        return DataGap.objects.filter(profile=profile).overlapping(start, end).order_by("started_at", "reason")
+
+
+class AudienceDataset(Dataset):
+    """One row per day, metric, breakdown and segment; a breakdown Meta withheld is one row with
+    empty segment and accounts and its reason in `withheld` (never a zero)."""
+
+    def rows(self, profile: Profile, period: Period) -> QuerySet[Any]:
+        return AudienceSnapshot.objects.filter(profile=profile, date__gte=period.start, date__lte=period.end).order_by(
+            "date", "metric", "breakdown"
+        )
+
+    def records(self, profile: Profile, period: Period) -> Iterator[tuple[Any, ...]]:
+        fields = ("date", "metric", "breakdown", "timeframe", "values", "withheld")
+        for day, metric, breakdown, timeframe, values, withheld in self.rows(profile, period).values_list(*fields):
+            if values is None:
+                yield (day, metric, breakdown, timeframe, None, None, withheld or None)
+                continue
+            for segment, accounts in sorted(values.items(), key=lambda pair: (-pair[1], pair[0])):
+                yield (day, metric, breakdown, timeframe, segment, accounts, None)
 
 
 _MEDIA_METRICS = tuple(
@@ -148,6 +178,26 @@ DATASETS: dict[str, Dataset] = {
             ),
         )
     ),
+    "audience": AudienceDataset(
+        (
+            ("date", "date", "date"),
+            ("metric", "metric", "str"),
+            ("breakdown", "breakdown", "str"),
+            ("timeframe", "timeframe", "str"),
+            ("segment", "", "str"),
+            ("accounts", "", "int"),
+            ("withheld", "withheld", "str"),
+        )
+    ),
+    # The periods with no data and why: an empty ended_at_utc is a gap still open.
+    "gaps": GapDataset(
+        (
+            ("reason", "reason", "str"),
+            ("started_at_utc", "started_at", "time"),
+            ("ended_at_utc", "ended_at", "time"),
+            ("detail", "detail", "str"),
+        )
+    ),
 }
 DATASET_CHOICES = (
     ("media", _("Media: one row per post, reel or story, with its latest metrics")),
@@ -155,6 +205,8 @@ DATASET_CHOICES = (
     ("stories", _("Story vault: every story kept, its file and, for a missed one, why")),
     ("comments", _("Comments and replies")),
     ("daily", _("Daily metrics: posts and their metrics per day and media kind")),
+    ("audience", _("Audience: followers and engaged audience by age, gender, city, country; followers online by hour")),
+    ("gaps", _("Data gaps: each period when data could not be collected, and why")),
 )
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -171,10 +223,9 @@ FORMAT_CHOICES = (
 def frames(profile: Profile, dataset: Dataset, period: Period) -> Iterator[pd.DataFrame]:
     """The dataset as frames of CHUNK_ROWS rows with fixed dtypes; at least one (maybe empty)."""
     names = [name for name, _path, _kind in dataset.columns]
-    values = dataset.rows(profile, period).values_list(*(F(path) for _name, path, _kind in dataset.columns))
     chunk: list[tuple[Any, ...]] = []
     sent = False
-    for row in values.iterator(chunk_size=CHUNK_ROWS):
+    for row in dataset.records(profile, period):
         chunk.append(row)
         if len(chunk) == CHUNK_ROWS:
             yield _frame(chunk, names, dataset)

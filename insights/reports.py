@@ -152,9 +152,10 @@ def engagement(profile: Profile, period: Period) -> Engagement:
             kinds[row["kind"]].add(row)
         else:
             before.add(row)
-    per_day: dict[date, dict[str, int]] = {day: {"reach": 0, "views": 0, "interactions": 0} for day in period.dates()}
+    daily = ("posts", "reach", "views", "interactions")
+    per_day: dict[date, dict[str, int | None]] = {day: dict.fromkeys(daily, 0) for day in period.dates()}
     for row in _sums(both.filter(date__gte=period.start), "date"):
-        per_day[row["date"]] = {"reach": row["reach"], "views": row["views"], "interactions": row["interactions"]}
+        per_day[row["date"]] = {name: row[name] for name in daily}
     snapshots = _snapshots([profile.pk], previous.start, period.end)
 
     account, previous_account = AccountTotals(), AccountTotals()

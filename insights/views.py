@@ -15,8 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import access
 from accounts.models import Organization
+from collector import audience
 from collector.models import Comment, Profile
-from insights import audit, data_handling, exports, messaging, metrics, moderation, periods, reports, review
+from insights import audit, data_handling, exports, ledger, messaging, metrics, moderation, periods, reports, review
 from insights.models import ActionKind, CommentAction
 
 TIMEZONE_COOKIE = "tz"
@@ -63,12 +64,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
     profile = _profile(request, pk)
+    timezone.activate(viewer_zone(request))
+    series = reports.follower_series(profile)
     return _page(
         request,
         "insights/profile.html",
         profile,
         "profile",
-        follower_series=reports.follower_series(profile),
+        follower_series=series,
+        follower_gaps=ledger.chart_gaps(profile, *ledger.span(series)) if series else [],
+        gaps=ledger.listing(profile),
+        audience=audience.latest(profile),
         media_collected=profile.media.filter(is_deleted=False).count(),
     )
 
@@ -78,7 +84,9 @@ def engagement(request: HttpRequest, pk: int) -> HttpResponse:
     profile = _profile(request, pk)
     period = periods.from_query(request.GET)
     zone = viewer_zone(request)
+    timezone.activate(zone)
     report = reports.engagement(profile, period)
+    ledger.blank_unknown_days(profile, report.series, ("reach", "views", "interactions"))
     top, bottom = reports.ranked_posts(profile, period)
     heatmap = reports.best_time_heatmap(profile, period, zone)
     return _page(
@@ -89,6 +97,7 @@ def engagement(request: HttpRequest, pk: int) -> HttpResponse:
         period=period,
         presets=periods.PRESETS,
         report=report,
+        series_gaps=ledger.chart_gaps(profile, period.start, period.end),
         top=top,
         bottom=bottom,
         heatmap=heatmap,

@@ -216,6 +216,7 @@ ACCOUNT_ALL = sorted(ACCOUNT_TOTAL | ACCOUNT_SERIES | DEMOGRAPHICS | {"online_fo
 UNIQUE = {"reach", "accounts_engaged"}
 # Withheld below Meta's privacy floor of 100 followers: left out of the answer.
 FOLLOWER_FLOOR = 100
+DEMOGRAPHIC_SEGMENTS = 45  # Meta answers the top 45 segments of a breakdown
 UNDER_FLOOR = {"follower_count", "online_followers", "follows_and_unfollows", *DEMOGRAPHICS}
 BREAKDOWN_VALUES = {
     "media_product_type": ["POST", "CAROUSEL_CONTAINER", "REEL", "STORY"],
@@ -342,6 +343,8 @@ def account_insights(acct: data.Account, params: dict[str, str], now: float, url
     for name in names:
         if acct.followers < FOLLOWER_FLOOR and name in UNDER_FLOOR:
             continue  # Meta: "not available for IG users with fewer than 100 followers"
+        if name == "engaged_audience_demographics" and _engaged(acct) < FOLLOWER_FLOOR:
+            continue  # likewise under 100 engagements in the timeframe
         if name in DEMOGRAPHICS or name == "online_followers":
             out.append(_lifetime(acct, name, breakdown, params, now))
             continue
@@ -367,6 +370,10 @@ def account_insights(acct: data.Account, params: dict[str, str], now: float, url
     }
 
 
+def _engaged(acct: data.Account) -> int:
+    return int(acct.followers * 0.3)
+
+
 def _lifetime(
     acct: data.Account, name: str, breakdown: str | None, params: dict[str, str], now: float
 ) -> dict[str, Any]:
@@ -374,13 +381,20 @@ def _lifetime(
         r = data.rng(acct.id, "online")
         hours = {str(h): int(acct.followers * 0.05 * r.uniform(0.2, 1.0)) for h in range(24)}
         return _item(acct.id, name, "lifetime", values=[{"value": hours, "end_time": iso(now)}])
+    if params.get("metric_type") != "total_value":
+        raise GraphError(
+            100, f"(#100) The following metrics ({name}) should be specified with parameter metric_type=total_value"
+        )
     timeframe = params.get("timeframe")
     if timeframe not in ("this_week", "this_month"):
+        # v20 removed the longer look-backs (last_14_days, last_30_days, last_90_days, prev_month).
         raise GraphError(100, "(#100) Demographic metrics require timeframe=this_week or timeframe=this_month")
-    total = int(acct.followers * (1.0 if name == "follower_demographics" else 0.3))
-    tv: dict[str, Any] = {"value": total}
-    if breakdown:
-        parts = breakdown.split(",")
-        results = _split(total, BREAKDOWN_VALUES.get(parts[0], ["UNKNOWN"]), f"{acct.id}{name}")
-        tv["breakdowns"] = [{"dimension_keys": parts[:1], "results": results}]
-    return _item(acct.id, name, "lifetime", total_value=tv)
+    if not breakdown:
+        raise GraphError(100, f"(#100) The metric {name} requires a breakdown of age, city, country or gender")
+    total = acct.followers if name == "follower_demographics" else _engaged(acct)
+    parts = breakdown.split(",")
+    keys = BREAKDOWN_VALUES.get(parts[0], ["UNKNOWN"])
+    results = _split(total, keys[:DEMOGRAPHIC_SEGMENTS], f"{acct.id}{name}{parts[0]}{timeframe}")
+    # Recorded answers carry only the breakdowns here, no total `value`.
+    breakdowns = [{"dimension_keys": parts[:1], "results": results}]
+    return _item(acct.id, name, "lifetime", total_value={"breakdowns": breakdowns})

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Exists, F, QuerySet
 from django.utils import timezone
 
+from collector.gaps import DataGap, GapReason
 from collector.models import Comment, CommentSource, Media, MediaProductType, Profile
 from webhooks.changes import Batch
 
@@ -100,9 +101,10 @@ def webhooks_arrive_again(profile: Profile, comment_time: datetime) -> None:
     the "webhooks not arriving" flag is stale now, not at the next check (30 minutes later).
     The check's window restarts here, so misses older than this delivery do not raise it again."""
     later_misses = missed_by_webhooks(profile, profile.created_at).filter(timestamp__gt=comment_time)
-    Profile.objects.filter(pk=profile.pk, webhooks_missing=True).exclude(Exists(later_misses)).update(
+    if Profile.objects.filter(pk=profile.pk, webhooks_missing=True).exclude(Exists(later_misses)).update(
         webhooks_missing=False, webhooks_checked_at=timezone.now()
-    )
+    ):
+        DataGap.objects.end(profile.pk, GapReason.WEBHOOKS_MISSING)
 
 
 def set_comment_state(profile: Profile, meta_id: str, **state: bool) -> int:

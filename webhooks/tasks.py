@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from accounts.models import Credential
 from accounts.services import handle_token_error
+from collector.gaps import DataGap, GapReason
 from collector.models import Comment, CommentSource, Mention, Platform, Profile
 from meta.errors import MetaError, PermissionMissing, RateLimited, TokenInvalid, TransientError
 from webhooks import inbox
@@ -279,6 +280,10 @@ def check_webhooks_arriving() -> int:
     clear = [pk for pk, flagged, missing, arriving in rows if flagged and arriving and not missing]
     Profile.objects.filter(pk__in=flag).update(webhooks_missing=True)
     Profile.objects.filter(pk__in=clear).update(webhooks_missing=False)
+    for pk in flag:
+        DataGap.objects.begin(pk, GapReason.WEBHOOKS_MISSING, "comments found by polling that no webhook brought")
+    for pk in clear:
+        DataGap.objects.end(pk, GapReason.WEBHOOKS_MISSING)
     Profile.objects.filter(pk__in=[row[0] for row in rows]).update(webhooks_checked_at=now)
     return len({pk for pk, flagged, missing, _ in rows if flagged or missing} - set(clear))
 

@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Membership
+from collector.gaps import DataGap, GapReason
 from collector.models import CollectionRun, Media, Profile, RunKind, RunOutcome
 from collector.stale_work import requeue_stale_work
 from collector.tasks import backfill_profile
@@ -89,3 +90,6 @@ def test_a_backfill_killed_at_3000_of_10000_resumes_on_a_new_worker_with_truthfu
     assert _media_pages_read(sandbox) <= (MEDIA - killed_at) // 100 + 11
     runs = CollectionRun.objects.filter(kind=RunKind.BACKFILL).order_by("started_at")
     assert [run.outcome for run in runs] == [RunOutcome.INTERRUPTED, RunOutcome.OK]
+    # The ledger: the worker was down from the lost run's last heartbeat until the resumed run completed.
+    gap = DataGap.objects.get(profile=profile, reason=GapReason.WORKER_DOWN)
+    assert (gap.started_at, gap.ended_at) == (runs[0].heartbeat_at, runs[1].finished_at)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from collector.gaps import DataGap, GapReason
 from collector.models import CollectionRun, Media, RunKind, RunOutcome
 from collector.tasks import backfill_profile
 from tests.collector.conftest import wait_for
@@ -28,6 +29,10 @@ def test_a_rate_limited_backfill_pauses_then_resumes_and_stores_every_media(sand
     # Each refused call paused the account: the retry came after the pause, not at once.
     assert (runs[1].started_at - runs[0].finished_at).total_seconds() >= 1.5
     assert _stored(profile) == 400
+    # The ledger: one rate-limit gap from the first refusal to the run that completed.
+    gap = DataGap.objects.get(profile=profile)
+    assert gap.reason == GapReason.RATE_LIMITED and "80002" in gap.detail
+    assert runs[0].started_at <= gap.started_at <= runs[0].finished_at and gap.ended_at == runs[-1].finished_at
     # Two refused calls, then exactly the calls a clean backfill needs (profile, 4 pages, stories
     # and per-story insights when a story has too few viewers): nothing wasted while paused.
     assert sandbox.calls()["total"] <= 2 + 12

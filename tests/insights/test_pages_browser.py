@@ -65,7 +65,7 @@ def test_every_page_renders_accessibly(reviewer: Any, page: Any, live_server: An
     for path, name in pages:
         visit(page, live_server, screenshot, path, name)
         if name in ("profile", "engagement"):
-            assert page.locator(".chart.is-drawn svg polyline").count() >= 1, "the chart script did not draw"
+            assert page.locator(".chart.is-drawn canvas").count() >= 1, "the chart script did not draw"
     assert page.locator("section.permission").count() >= 10
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from collector.gaps import DataGap, GapReason
 from collector.models import Comment, CommentSource, Media, Profile
 from webhooks.tasks import check_webhooks_arriving
 
@@ -114,6 +115,9 @@ def test_the_flag_clears_when_webhooks_arrive_again_and_polling_finds_nothing_mi
     deliver(client, "comments_instagram_login_flat")
     assert check_webhooks_arriving() == 0
     assert not flagged(profile)
+    # The ledger kept one webhooks-missing gap from the first check that found the miss, now closed.
+    gap = DataGap.objects.get(profile=profile)
+    assert gap.reason == GapReason.WEBHOOKS_MISSING and gap.ended_at is not None
 
 
 def test_a_quiet_profile_is_not_flagged(profile: Profile, media: Media) -> None:
@@ -142,6 +146,7 @@ def test_a_webhook_comment_clears_the_flag_at_once_and_the_live_data_says_so(
     deliver(client, "comments_instagram_login_flat")  # newer than the miss: webhooks work again
 
     assert not flagged(profile)
+    assert not DataGap.objects.filter(profile=profile, reason=GapReason.WEBHOOKS_MISSING).open().exists()
     client.force_login(member)
     assert client.get(f"/profiles/{profile.pk}/comments/live").json()["webhooks_missing"] is False
     assert check_webhooks_arriving() == 0  # the miss it outlived does not raise the flag again

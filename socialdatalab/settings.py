@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "webhooks",
     "insights",
     "publishing",
+    "releases",
 ]
 
 MIDDLEWARE = [
@@ -149,6 +150,11 @@ MEDIA_URL = env("MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 STORAGES = {
     "default": {"BACKEND": env("FILE_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage")},
+    # Dataset releases: kept out of MEDIA_ROOT, which DEBUG serves to anyone; read through the releases views.
+    "releases": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env.path("RELEASES_ROOT", default=BASE_DIR / "var" / "releases")},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if IS_PRODUCTION

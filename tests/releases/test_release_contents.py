@@ -122,5 +122,3 @@ def test_the_codebook_is_written_in_the_release_language(lab: Lab) -> None:
     assert "LGPD" in codebook[("comments", "author")]["definition"]
 
 
-def count_of(value: Any) -> int:
-    return int(value)

@@ -57,7 +57,7 @@ class Release(models.Model):
     progress_done = models.PositiveIntegerField(_("rows written"), default=0)
     progress_total = models.PositiveIntegerField(_("rows to write"), null=True, blank=True)
     built_at = models.DateTimeField(_("built at"), null=True, blank=True)
-    file = models.FileField(_("file"), storage=release_storage, upload_to="releases/", blank=True)
+    file = models.FileField(_("file"), storage=release_storage, blank=True)
     size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
     sha256 = models.CharField(_("SHA-256 of the ZIP"), max_length=64, blank=True)
     manifest = models.JSONField(_("manifest"), default=dict, blank=True)

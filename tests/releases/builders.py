@@ -23,6 +23,9 @@ from collector.models import (
     ProfileSnapshot,
 )
 from insights.periods import last_days
+from releases import build
+from releases.models import Release
+from releases.tables import Scope
 from tests.insights.builders import Account, account, populate
 from webhooks.models import Conversation
 
@@ -63,7 +66,9 @@ def release_lab(media: int = 40, comments_per_media: int = 3, role: str = Role.A
     lab = Lab(made, profiles)
     _mentions(profiles[0])
     lab.hidden_story = _withheld(profiles[0])
-    Conversation.objects.create(profile=profiles[0], participant_id="6500000000000123", participant_username="visitante.dm")
+    Conversation.objects.create(
+        profile=profiles[0], participant_id="6500000000000123", participant_username="visitante.dm"
+    )
     return lab
 
 
@@ -98,3 +103,13 @@ def _withheld(profile: Profile) -> Media:
 
 def period() -> Any:
     return last_days(90)
+
+
+def ready_release(organization: Any, profiles: list[Profile], language: str = "en") -> Release:
+    """A release of these profiles for the last 90 days, built in this process."""
+    window = period()
+    release = Release.objects.create_numbered(organization, start=window.start, end=window.end, language=language)
+    release.profiles.set(profiles)
+    build.build(release, Scope.of_release(release))
+    release.refresh_from_db()
+    return release

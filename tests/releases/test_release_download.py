@@ -8,7 +8,6 @@ import hashlib
 import io
 import json
 import zipfile
-from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
@@ -17,7 +16,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from collector.models import Comment
-from releases.models import Release, ReleaseStatus
+from releases.models import Release
 from tests.insights.conftest import wait_for
 from tests.releases.builders import Lab, period, release_lab
 from webhooks.models import Conversation
@@ -84,7 +83,9 @@ def test_no_commenter_username_or_id_is_anywhere_in_a_release(client: Client, la
     _release, data = built(client, lab)
     accounts = {p.username for p in lab.profiles} | {p.meta_id for p in lab.profiles}
     people = set(Comment.objects.exclude(username__in=accounts).values_list("username", flat=True))
-    people |= set(Comment.objects.exclude(author_id__in=accounts).exclude(author_id="").values_list("author_id", flat=True))
+    people |= set(
+        Comment.objects.exclude(author_id__in=accounts).exclude(author_id="").values_list("author_id", flat=True)
+    )
     people |= {value for c in Conversation.objects.all() for value in (c.participant_id, c.participant_username)}
     assert len(people) > 300
 
@@ -109,5 +110,3 @@ def test_a_viewer_downloads_but_cannot_create_a_release(client: Client, lab: Lab
 
     assert page.status_code == 200 and b'id="release-form"' not in page.content
     assert refused.status_code == 403 and not Release.objects.exists()
-
-

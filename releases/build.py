@@ -143,9 +143,12 @@ def build(release: Release, scope: Scope) -> None:
     with tempfile.TemporaryDirectory(prefix="release-") as tmp, translation.override(release.language):
         folder = Path(tmp)
         release.progress_total = sum(table.count(scope) for table in TABLES)
-        Release.objects.filter(pk=release.pk).update(progress_total=release.progress_total, progress_done=0)
+        Release.objects.filter(pk=release.pk).update(
+            progress_total=release.progress_total, progress_done=0, heartbeat_at=timezone.now()
+        )
         written = [item for table in TABLES for item in write_table(table, scope, folder, release.advance)]
         written.append(write_codebook(folder))
+        release.advance(0)  # the manifest's queries and the ZIP come next: still alive
         frozen = manifest(release, scope, [item.describe() for item in written])
         (folder / "manifest.json").write_text(json.dumps(frozen, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
         archive = folder / f"{release.version}.zip"

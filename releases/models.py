@@ -5,10 +5,12 @@ stored once and served as stored, so downloading a release again gives the same 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.files.storage import Storage, storages
 from django.db import IntegrityError, models, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +30,27 @@ class ReleaseStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+# A build beats at every chunk of rows; one silent for this long lost its worker (kill -9, a restart).
+STALE_AFTER = timedelta(seconds=120)
+
+
 class ReleaseQuerySet(models.QuerySet["Release"]):
+    def claim(self, pk: int) -> bool:
+        """Take the release to build: queued, or building with a worker that stopped beating.
+        False when it is ready, failed or another worker is building it now."""
+        alive = Q(status=ReleaseStatus.BUILDING, heartbeat_at__gte=timezone.now() - STALE_AFTER)
+        claimable = self.filter(pk=pk, status__in=[ReleaseStatus.QUEUED, ReleaseStatus.BUILDING]).exclude(alive)
+        return bool(
+            claimable.update(status=ReleaseStatus.BUILDING, heartbeat_at=timezone.now(), progress_done=0, error="")
+        )
+
+    def stale(self) -> ReleaseQuerySet:
+        """Builds nobody is doing: queued or building, and silent (or last re-queued) too long ago.
+        The database, not the broker, says what is pending: a lost task message is found here."""
+        cutoff = timezone.now() - STALE_AFTER
+        silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+        return self.filter(silent, status__in=[ReleaseStatus.QUEUED, ReleaseStatus.BUILDING])
+
     def create_numbered(self, organization: Organization, **fields: object) -> Release:
         """A new release with the organization's next number (its version id), retried on a race."""
         for _attempt in range(5):
@@ -62,6 +84,7 @@ class Release(models.Model):
     sha256 = models.CharField(_("SHA-256 of the ZIP"), max_length=64, blank=True)
     manifest = models.JSONField(_("manifest"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
 
     objects = ReleaseQuerySet.as_manager()
 
@@ -91,7 +114,15 @@ class Release(models.Model):
     def in_progress(self) -> bool:
         return self.status in (ReleaseStatus.QUEUED, ReleaseStatus.BUILDING)
 
+    @property
+    def interrupted(self) -> bool:
+        """Its worker was lost mid-build; the re-queue (releases.tasks) starts it over."""
+        beat = self.heartbeat_at or self.created_at
+        return self.status == ReleaseStatus.BUILDING and timezone.now() - beat > STALE_AFTER
+
     def advance(self, rows: int) -> None:
-        """Count rows written, in the database at once (the page polls it)."""
+        """Count rows written, in the database at once (the page polls it), and beat."""
         self.progress_done += rows
-        Release.objects.filter(pk=self.pk).update(progress_done=models.F("progress_done") + rows)
+        Release.objects.filter(pk=self.pk).update(
+            progress_done=models.F("progress_done") + rows, heartbeat_at=timezone.now()
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.utils import timezone
 
 from releases import build
 from releases.models import Release, ReleaseStatus
@@ -16,14 +17,24 @@ logger = logging.getLogger(__name__)
 @shared_task(acks_late=True)
 def build_release(release_id: int) -> None:
     """Build the release once. A ready release is never rebuilt: its stored ZIP is the release.
-    A worker lost mid-build leaves it BUILDING; the redelivered task starts it over."""
-    release = Release.objects.select_related("organization").filter(pk=release_id).first()
-    if release is None or release.status == ReleaseStatus.READY:
+    A worker lost mid-build leaves it BUILDING and silent; requeue_stale_builds starts it over."""
+    if not Release.objects.claim(release_id):
         return
-    Release.objects.filter(pk=release.pk).update(status=ReleaseStatus.BUILDING, error="", progress_done=0)
-    release.status, release.progress_done = ReleaseStatus.BUILDING, 0
+    release = Release.objects.select_related("organization").get(pk=release_id)
     try:
         build.build(release, Scope.of_release(release))
     except Exception as exc:
         logger.exception("release %s failed", release.version)
         Release.objects.filter(pk=release.pk).update(status=ReleaseStatus.FAILED, error=str(exc)[:2000])
+
+
+@shared_task
+def requeue_stale_builds() -> int:
+    """Beat, every minute: queue again each build that no worker is doing (its worker was killed,
+    or the broker lost the message). Marked queued first, so it is re-queued at most every
+    STALE_AFTER while no worker runs, and a late duplicate of the task finds it claimed."""
+    stale = list(Release.objects.stale().values_list("pk", flat=True))
+    for pk in stale:
+        Release.objects.filter(pk=pk).update(status=ReleaseStatus.QUEUED, heartbeat_at=timezone.now())
+        build_release.delay(pk)
+    return len(stale)

@@ -68,6 +68,7 @@ def progress(request: HttpRequest, organization_id: int, release_pk: int) -> Jso
         {
             "status": release.status,
             "running": release.in_progress,
+            "interrupted": release.interrupted,
             "done": release.progress_done,
             "total": release.progress_total,
             "percent": release.percent,

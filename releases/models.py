@@ -30,15 +30,16 @@ class ReleaseStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-# A build beats at every chunk of rows; one silent for this long lost its worker (kill -9, a restart).
-STALE_AFTER = timedelta(seconds=120)
+def stale_after() -> timedelta:
+    """A build beats at every chunk of rows; one silent for this long lost its worker (kill -9, a restart)."""
+    return timedelta(seconds=settings.RELEASE_STALE_SECONDS)
 
 
 class ReleaseQuerySet(models.QuerySet["Release"]):
     def claim(self, pk: int) -> bool:
         """Take the release to build: queued, or building with a worker that stopped beating.
         False when it is ready, failed or another worker is building it now."""
-        alive = Q(status=ReleaseStatus.BUILDING, heartbeat_at__gte=timezone.now() - STALE_AFTER)
+        alive = Q(status=ReleaseStatus.BUILDING, heartbeat_at__gte=timezone.now() - stale_after())
         claimable = self.filter(pk=pk, status__in=[ReleaseStatus.QUEUED, ReleaseStatus.BUILDING]).exclude(alive)
         return bool(
             claimable.update(status=ReleaseStatus.BUILDING, heartbeat_at=timezone.now(), progress_done=0, error="")
@@ -47,7 +48,7 @@ class ReleaseQuerySet(models.QuerySet["Release"]):
     def stale(self) -> ReleaseQuerySet:
         """Builds nobody is doing: queued or building, and silent (or last re-queued) too long ago.
         The database, not the broker, says what is pending: a lost task message is found here."""
-        cutoff = timezone.now() - STALE_AFTER
+        cutoff = timezone.now() - stale_after()
         silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
         return self.filter(silent, status__in=[ReleaseStatus.QUEUED, ReleaseStatus.BUILDING])
 
@@ -118,7 +119,7 @@ class Release(models.Model):
     def interrupted(self) -> bool:
         """Its worker was lost mid-build; the re-queue (releases.tasks) starts it over."""
         beat = self.heartbeat_at or self.created_at
-        return self.status == ReleaseStatus.BUILDING and timezone.now() - beat > STALE_AFTER
+        return self.status == ReleaseStatus.BUILDING and timezone.now() - beat > stale_after()
 
     def advance(self, rows: int) -> None:
         """Count rows written, in the database at once (the page polls it), and beat."""

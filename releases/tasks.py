@@ -32,7 +32,7 @@ def build_release(release_id: int) -> None:
 def requeue_stale_builds() -> int:
     """Beat, every minute: queue again each build that no worker is doing (its worker was killed,
     or the broker lost the message). Marked queued first, so it is re-queued at most every
-    STALE_AFTER while no worker runs, and a late duplicate of the task finds it claimed."""
+    RELEASE_STALE_SECONDS while no worker runs, and a late duplicate of the task finds it claimed."""
     stale = list(Release.objects.stale().values_list("pk", flat=True))
     for pk in stale:
         Release.objects.filter(pk=pk).update(status=ReleaseStatus.QUEUED, heartbeat_at=timezone.now())

@@ -279,6 +279,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_IMPORTS = ("collector.stale_work",)  # beat's re-queue of work a killed worker left
 # A collection run whose heartbeat (every 15 s) is this old lost its worker: queued again.
 COLLECTOR_STALE_RUN_SECONDS = env.int("COLLECTOR_STALE_RUN_SECONDS", default=60)
+# A release build silent this long lost its worker; beat queues it again (releases.tasks).
+RELEASE_STALE_SECONDS = env.int("RELEASE_STALE_SECONDS", default=120)
 CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 if EMBEDDED_BROKER:

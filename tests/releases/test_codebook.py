@@ -16,7 +16,7 @@ from releases.tables import TABLES, Table
 from tests.releases.builders import release_lab
 from tests.releases.test_release_contents import built
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 TYPES = {columns.STRING, columns.INT, columns.FLOAT, columns.BOOL, columns.DATE, columns.TIME}
 
 

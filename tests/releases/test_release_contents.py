@@ -14,7 +14,7 @@ from collector.models import Comment
 from releases.models import Release, ReleaseStatus
 from tests.releases.builders import Lab, ready_release, release_lab
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 
 def built(lab: Lab, language: str = "en") -> Release:
@@ -46,6 +46,19 @@ def test_it_writes_every_table_as_parquet_and_csv_with_the_same_rows(lab: Lab) -
         assert parquet.num_rows == len(rows(files, table)), table
     assert [row["profile_id"] for row in rows(files, "profiles")] == sorted(p.meta_id for p in lab.profiles)
     assert len(rows(files, "media")) == 3 * 40 + 1
+
+
+def test_a_profile_with_nothing_collected_yet_gives_empty_typed_tables() -> None:
+    from tests.insights.builders import account
+
+    fresh = account("ifma.novo")
+    files = members(ready_release(fresh.organization, [fresh.profile]))
+
+    assert len(rows(files, "profiles")) == 1
+    for table in ("media", "comments", "account_daily"):
+        assert rows(files, table) == []
+        assert pq.read_table(io.BytesIO(files[f"data/{table}.parquet"])).num_rows == 0
+    assert str(pq.read_table(io.BytesIO(files["data/media.parquet"])).schema.field("reach").type) == "int64"
 
 
 def test_ids_are_strings_in_parquet(lab: Lab) -> None:

@@ -26,18 +26,18 @@ import pyarrow.parquet as pq
 from django.core.files import File
 from django.utils import timezone, translation
 
-from releases import columns as codebook
+from releases import codebook, columns
 from releases.manifest import manifest
 from releases.models import Release, ReleaseStatus
 from releases.tables import TABLES, Scope, Table
 
 ARROW = {
-    codebook.STRING: pa.string(),
-    codebook.INT: pa.int64(),
-    codebook.FLOAT: pa.float64(),
-    codebook.BOOL: pa.bool_(),
-    codebook.DATE: pa.date32(),
-    codebook.TIME: pa.timestamp("s", tz="UTC"),
+    columns.STRING: pa.string(),
+    columns.INT: pa.int64(),
+    columns.FLOAT: pa.float64(),
+    columns.BOOL: pa.bool_(),
+    columns.DATE: pa.date32(),
+    columns.TIME: pa.timestamp("s", tz="UTC"),
 }
 CSV_TIME = "%Y-%m-%dT%H:%M:%SZ"
 CSV_OPTIONS = pa_csv.WriteOptions(include_header=True, quoting_style="needed")
@@ -79,11 +79,11 @@ def _csv_schema(schema: pa.Schema) -> pa.Schema:
 
 
 def _for_csv(table: pa.Table, schema: pa.Schema) -> pa.Table:
-    columns = [
+    converted = [
         pc.strftime(column, format=CSV_TIME) if pa.types.is_timestamp(column.type) else column
         for column in table.columns
     ]
-    return pa.table(columns, schema=schema)
+    return pa.table(converted, schema=schema)
 
 
 def write_table(table: Table, scope: Scope, folder: Path, advance: Callable[[int], None]) -> list[Written]:

@@ -3,7 +3,7 @@
 A table reads the release's profiles one at a time, oldest row first (a fixed order, so a
 release built again from the same data is the same bytes), and yields its rows in chunks of
 CHUNK rows with values in the order of `columns`. A new table (data gaps, audience, coded
-comments) is one more entry in TABLES, with its columns in releases.columns.
+comments) is one more entry in TABLES, with its columns in releases.codebook.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from collector.models import Comment, Media, Profile, ProfileSnapshot
 from insights.periods import Period
 from releases import media_rows
-from releases.columns import with_reasons
+from releases.codebook import with_reasons
 from releases.media_rows import seconds
 from releases.models import Release
 from releases.pseudonyms import Pseudonyms

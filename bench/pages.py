@@ -35,22 +35,22 @@ PAGES = (
 )
 
 
-def setup_django(keep: bool) -> bool:
-    """Point Django at the benchmark database; returns True when it already holds the data."""
+def setup_django(keep: bool, database: str = DATABASE) -> bool:
+    """Point Django at a benchmark database (this one's by default); True when it already holds the data."""
     import psycopg
 
     with psycopg.connect(f"{BASE_URL}/postgres", autocommit=True) as admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone()
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone()
         if exists and not keep:
-            admin.execute(f'DROP DATABASE "{DATABASE}" WITH (FORCE)')
+            admin.execute(f'DROP DATABASE "{database}" WITH (FORCE)')
         if not exists or not keep:
-            admin.execute(f'CREATE DATABASE "{DATABASE}"')
+            admin.execute(f'CREATE DATABASE "{database}"')
     os.environ.update(
         {
             "DJANGO_SETTINGS_MODULE": "socialdatalab.settings",
             "DJANGO_ENV": "development",
             "DEBUG": "false",
-            "DATABASE_URL": f"{BASE_URL}/{DATABASE}",
+            "DATABASE_URL": f"{BASE_URL}/{database}",
             "LOG_LEVEL": "WARNING",
         }
     )

@@ -8,6 +8,7 @@ import hmac
 import secrets
 from typing import Any
 
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
 from accounts.models import Organization
@@ -33,25 +34,35 @@ def trail(organization: Organization) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(organization=organization).select_related("actor", "profile")
 
 
-def _secret(organization: Organization) -> bytes:
-    key, _created = AuditKey.objects.get_or_create(
-        organization=organization, defaults={"secret": secrets.token_hex(32)}
-    )
+def organization_secret(organization: Organization) -> bytes:
+    """The organization's pseudonym secret, made on first use (stored encrypted: AuditKey)."""
+    key = AuditKey.objects.filter(organization=organization).first()
+    if key is None:
+        key = AuditKey(organization=organization)
+        key.secret = secrets.token_hex(32)
+        try:
+            with transaction.atomic():
+                key.save()
+        except IntegrityError:  # made meanwhile by another export: theirs is the one
+            key = AuditKey.objects.get(organization=organization)
     return key.secret.encode()
 
 
-def pseudonym(secret: bytes, user_id: int | None) -> str:
-    """HMAC-SHA256 of the user id with the organization's own secret: stable within one
-    organization's exports, unlinkable across organizations and to the account itself."""
-    if user_id is None:
+def pseudonym(secret: bytes, value: int | str | None, namespace: str = "") -> str:
+    """HMAC-SHA256 of an id with the organization's own secret: stable within one
+    organization's exports, unlinkable across organizations and to the account itself.
+    `namespace` keeps kinds of ids apart (a member's 12 is not a commenter's 12); members,
+    the first kind, have none so their pseudonyms stay what they were."""
+    if value is None or value == "":
         return ""
-    return hmac.new(secret, str(user_id).encode(), hashlib.sha256).hexdigest()[:16]
+    message = f"{namespace}:{value}" if namespace else str(value)
+    return hmac.new(secret, message.encode(), hashlib.sha256).hexdigest()[:16]
 
 
 def export_rows(organization: Organization) -> list[dict[str, str]]:
     """The trail oldest first as rows a release builder can write out: times, pseudonymous
     actors, action codes and internal ids; no names, usernames, e-mails or message text."""
-    secret = _secret(organization)
+    secret = organization_secret(organization)
     rows = AuditEntry.objects.filter(organization=organization).order_by("at", "pk")
     return [
         {

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts import vault
 from accounts.models import Organization
 from collector.models import Comment, MediaProductType, MediaType, Profile
 from meta.errors import (
@@ -292,10 +293,12 @@ class AuditEntry(models.Model):
 
 
 class AuditKey(models.Model):
-    """The organization's secret for pseudonymous actor ids in exported audit rows."""
+    """The organization's secret for pseudonyms in exports and dataset releases (audit actors,
+    commenters): encrypted at rest like access tokens, since whoever holds it can test a guessed
+    id against a pseudonym."""
 
     organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="audit_key")
-    secret = models.CharField(max_length=64)
+    secret_encrypted = models.TextField(editable=False)
 
     class Meta:
         verbose_name = _("audit key")
@@ -303,3 +306,11 @@ class AuditKey(models.Model):
 
     def __str__(self) -> str:
         return f"audit key of {self.organization_id}"
+
+    @property
+    def secret(self) -> str:
+        return vault.decrypt(self.secret_encrypted)
+
+    @secret.setter
+    def secret(self, plaintext: str) -> None:
+        self.secret_encrypted = vault.encrypt(plaintext)

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "storyvault",
     "insights",
     "publishing",
+    "releases",
 ]
 
 MIDDLEWARE = [
@@ -156,6 +157,11 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 STORY_VAULT_QUOTA_MB = env.int("STORY_VAULT_QUOTA_MB", default=2048)
 STORAGES = {
     "default": {"BACKEND": env("FILE_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage")},
+    # Dataset releases: kept out of MEDIA_ROOT, which DEBUG serves to anyone; read through the releases views.
+    "releases": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env.path("RELEASES_ROOT", default=BASE_DIR / "var" / "releases")},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if IS_PRODUCTION
@@ -280,6 +286,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_IMPORTS = ("collector.stale_work",)  # beat's re-queue of work a killed worker left
 # A collection run whose heartbeat (every 15 s) is this old lost its worker: queued again.
 COLLECTOR_STALE_RUN_SECONDS = env.int("COLLECTOR_STALE_RUN_SECONDS", default=60)
+# A release build silent this long lost its worker; beat queues it again (releases.tasks).
+RELEASE_STALE_SECONDS = env.int("RELEASE_STALE_SECONDS", default=120)
 CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 if EMBEDDED_BROKER:

@@ -12,12 +12,14 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import Membership, Role
 from collector.models import Comment, Media
+from releases.models import Release, ReleaseStatus
 from storyvault.models import StoryKeep
 from tests.insights.builders import Account, account
 from tests.vault.builders import kept_story
@@ -25,7 +27,7 @@ from webhooks.models import Conversation
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"accounts", "collector", "insights", "webhooks", "storyvault", "publishing", "socialdatalab"}
+OUR_APPS = {"accounts", "collector", "insights", "webhooks", "storyvault", "publishing", "releases", "socialdatalab"}
 OUTSIDER = "outsider"
 LADDER = [OUTSIDER, Role.VIEWER, Role.ANALYST, Role.ADMIN, Role.OWNER]
 # One body for every POST: each view reads the fields it knows (a hide, a kept-data disconnect, a role).
@@ -67,6 +69,11 @@ MATRIX: dict[str, Rule] = {
     "quick_reply_save": Rule(get=None, post=Role.ANALYST),
     "audit_trail": Rule(get=Role.ADMIN, post=Role.ADMIN, post_ok=200),
     "accounts:change_retention": Rule(get=None, post=Role.ADMIN, refused=403),
+    # Everyone reads and downloads releases; analysts and above create them (POST_BODY is no valid release: 200).
+    "releases:list": Rule(get=Role.VIEWER, post=Role.ANALYST, refused=403, post_ok=200),
+    "releases:detail": READ_ONLY,
+    "releases:progress": READ_ONLY,
+    "releases:download": READ_ONLY,
 }
 ELSEWHERE = {
     "accounts:invite": "public by design: the code is the secret (tests/accounts/test_organizations.py)",
@@ -111,6 +118,7 @@ class World:
     conversation: Conversation
     colleague: Membership
     story: StoryKeep
+    release: Release
 
     def ids(self) -> dict[str, int]:
         profile = self.lab.profile
@@ -123,6 +131,7 @@ class World:
             "organization_id": self.lab.organization.pk,
             "membership_id": self.colleague.pk,
             "story_pk": self.story.pk,
+            "release_pk": self.release.pk,
         }
 
 
@@ -135,7 +144,10 @@ def world(name: str) -> World:
     conversation = Conversation.objects.create(profile=lab.profile, participant_id=f"90{name}")
     colleague = get_user_model().objects.create_user(f"colleague-{name}")
     membership = Membership.objects.create(organization=lab.organization, user=colleague, role=Role.ANALYST)
-    return World(lab, comment, conversation, membership, kept_story(lab.profile, f"19{name}"))
+    release = Release.objects.create_numbered(lab.organization, start=timezone.localdate(), end=timezone.localdate())
+    release.file.save(f"matrix/{name}.zip", ContentFile(b"PK\x05\x06" + bytes(18)))  # an empty ZIP
+    Release.objects.filter(pk=release.pk).update(status=ReleaseStatus.READY)
+    return World(lab, comment, conversation, membership, kept_story(lab.profile, f"19{name}"), release)
 
 
 @pytest.fixture
@@ -207,4 +219,5 @@ def test_it_hides_another_organisations_object_even_inside_our_own_urls(
     theirs.comment.refresh_from_db()
     assert not theirs.comment.hidden and not theirs.comment.actions.exists()
     assert not theirs.conversation.replies.exists()
+    assert list(theirs.lab.organization.releases.all()) == [theirs.release]
     assert Membership.objects.get(pk=theirs.colleague.pk).role == Role.ANALYST

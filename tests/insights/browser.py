@@ -80,4 +80,13 @@ def every_page(lab: Any) -> list[tuple[str, str]]:
         ("metrics-help", reverse("metrics_help")),
         ("review", reverse("review_kit")),
         ("api-docs", reverse("api-docs")),
+        ("releases", reverse("releases:list", args=[lab.organization.pk])),
+        ("release", reverse("releases:detail", args=[lab.organization.pk, _release(lab).pk])),
     ]
+
+
+def _release(lab: Any) -> Any:
+    """The lab's dataset release, built on first use (in this process: no worker needed)."""
+    from tests.releases.builders import ready_release
+
+    return lab.organization.releases.first() or ready_release(lab.organization, [lab.profile])

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("django_celery_beat", "0019_alter_periodictasks_options"),
-        ('collector', '0011_run_heartbeat'),
+        ('collector', '0012_story_provenance'),
     ]
 
     operations = [

@@ -142,7 +142,7 @@ def start_worker(
             "-Q",
             ",".join(settings.CELERY_WORKER_QUEUES),
             "--hostname",
-            f"{name}@%h",
+            f"{name}{XDIST_SUFFIX}@%h",
             "--without-gossip",
             "--without-mingle",
             "-l",
@@ -188,9 +188,9 @@ class SuiteWorker:
             return
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         cache.delete(HEARTBEAT_KEY)
-        self.process = start_worker(self.settings, "--concurrency", "2", name=f"suite{XDIST_SUFFIX}")
+        self.process = start_worker(self.settings, "--concurrency", "2", name="suite")
         try:
-            _wait_until(lambda: cache.get(HEARTBEAT_KEY) is not None, 60, "the Celery worker")
+            _wait_until(lambda: cache.get(HEARTBEAT_KEY) is not None, 120, "the Celery worker")
         except RuntimeError:
             self.stop()
             raise

@@ -2,7 +2,7 @@
 
 Plain Python like meta/: no Django, no model file, nothing downloaded. `classify(text)` reads a
 comment with the lexicon (classifier/lexicon.py) and its rules (classifier/rules.py). Every coded
-comment stores `LABEL` ("lexico-ptbr 1.0"), so comments coded by an older version can be found
+comment stores `LABEL` ("lexico-ptbr 1.1"), so comments coded by an older version can be found
 and coded again (collector.coding.recode). Change a word or a rule, bump VERSION.
 docs/classifier.md has the codebook, the evaluation and why a lexicon and not a model.
 """
@@ -15,7 +15,7 @@ from classifier import lexicon as lx
 from classifier import rules
 
 NAME = "lexico-ptbr"
-VERSION = "1.0"
+VERSION = "1.1"
 LABEL = f"{NAME} {VERSION}"
 NEGATIVE, NEUTRAL, POSITIVE = "negative", "neutral", "positive"
 SENTIMENTS = (NEGATIVE, NEUTRAL, POSITIVE)

@@ -156,12 +156,14 @@ GREETINGS = set(
 # Spam: a link, a phone number or a call to follow is strong; promotion words are weak alone.
 SPAM_STRONG = (
     r"https?://|www\.|\b[\w-]+\.(?:com|net|org|br|ly|me|io)\b|\(?\d{2}\)? ?9?\d{4}-?\d{4}|\bsigam\b|\bsiga\b|"
-    r"\bsegue la\b|sigo (?:todos )?de volta|\blink (?:na|da) bio\b|\blink no perfil\b|clica no meu perfil|"
-    r"no meu perfil|chama(?:m)? no (?:direct|pv|zap|whats|privado)|chamem no privado|renda extra|"
+    r"\bsegue la\b|sigo (?:todos )?de volta|clica no meu perfil|chama(?:m)? no (?:direct|pv|zap|whats|privado)|"
+    r"chamem no privado|renda extra|"
     r"ganhe dinheiro|pix premiado|compre seguidores|seguidores (?:gratis|reais)|me sigam"
 )
 SPAM_WEAK = (
     r"\bpromocao\b|\bpromocional\b|\bdesconto\b|\bcupom\b|\boff\b|\bsorteio\b|\bseguidores\b|\bganhe\b|\bganhei\b|"
     r"\bgratis\b|\bpreco\b|r\$|\bvendo\b|\bloja\b|\bparceria\b|\bbitcoin\b|\binvista\b|\bemagrecer\b|"
-    r"\bhome office\b|\bvaga garantida\b|\bfaco trabalhos\b|\bdivulgue\b|\bpeca pelo\b|\bimperdivel\b|\bapostila"
+    r"\bhome office\b|\bvaga garantida\b|\bfaco trabalhos\b|\bdivulgue\b|\bpeca pelo\b|\bimperdivel\b|\bapostila|"
+    # The account's own "veja o link na bio" is no spam: a pointer to a profile counts only beside another cue.
+    r"\blink (?:na|da) bio\b|\blink no perfil\b|\bno meu perfil\b"
 )

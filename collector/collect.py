@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from collector import pages as page_jobs
 from collector import pipeline
+from collector.coded import CODED_FIELDS, coded_values
 from collector.models import (
     FOLLOWER_PRIVACY_FLOOR,
     Comment,
@@ -553,6 +554,7 @@ def load_comments(
                 hidden=bool(c.get("hidden")),
                 source=source,
                 raw={k: v for k, v in c.items() if k != "replies"},
+                **coded_values(c.get("text") or ""),
             )
             for c in batch
         ]
@@ -560,7 +562,7 @@ def load_comments(
             rows,
             update_conflicts=True,
             unique_fields=["profile", "meta_id"],
-            update_fields=["text", "like_count", "hidden", "parent", "raw", "updated_at"],
+            update_fields=["text", "like_count", "hidden", "parent", "raw", "updated_at", *CODED_FIELDS],
         )
         written += len(rows)
     return written

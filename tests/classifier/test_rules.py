@@ -45,7 +45,8 @@ def test_lacking_a_service_is_a_complaint_and_grief_is_not() -> None:
 def test_spam_is_neutral_with_no_other_flag() -> None:
     coded = classify("Quer aumentar seus seguidores? Acesse www.seguidoresbr.com 😍")
     assert coded.spam and coded.sentiment == "neutral" and coded.flags == ("spam",)
-    assert not classify("Segue o link do edital na bio do perfil").spam  # the account's own pointer
+    assert not classify("Segue o link do edital na bio do perfil").spam  # the account's own pointers
+    assert not classify("Obrigado! Veja o link na bio.").spam
 
 
 def test_it_codes_empty_and_odd_text_without_failing() -> None:

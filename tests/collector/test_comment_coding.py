@@ -1,0 +1,53 @@
+"""Comments the collector stores are coded as they are stored, and the Celery task codes every
+comment an older classifier version (or none) coded, leaving `updated_at` alone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import classifier
+from collector.coding import code_comments
+from collector.models import Comment
+from tests.collector.test_comment_polling import _collected, _poll
+from tests.insights.builders import account, populate
+
+
+def test_comments_collected_by_backfill_and_polling_are_coded(sandbox: Any, connect: Any, workers: Any) -> None:
+    workers(1)
+    sandbox.create_account("coded.poll", 3, comments_per_media=2)
+    profile = connect("coded.poll")
+    newest = _collected(profile)
+    text = "Cadê o auxílio?? Atrasou de novo 😡"
+    sandbox._call("POST", "comments", json={"media_id": newest.meta_id, "text": text, "age_minutes": 10})
+
+    _poll(profile, 2)
+
+    polled = Comment.objects.get(profile=profile, text=text)
+    assert (polled.sentiment, polled.is_complaint, polled.is_question) == ("negative", True, True)
+    assert Comment.objects.filter(profile=profile).count() > 1
+    assert not Comment.objects.filter(profile=profile).exclude(coded_by=classifier.LABEL).exists()
+
+
+def test_the_task_codes_every_comment_an_older_version_or_none_coded(celery_worker: None) -> None:
+    lab = account("coded.task")
+    populate(lab.profile, media=12, comments_per_media=3, days=30)
+    comments = Comment.objects.filter(profile=lab.profile)
+    ids = list(comments.order_by("pk").values_list("pk", flat=True))
+    never, older = ids[::3], ids[1::3]
+    comments.filter(pk__in=never).update(coded_by="", sentiment="", is_praise=False, is_question=False)
+    comments.filter(pk__in=older).update(coded_by="lexico-ptbr 0.9", sentiment="negative")
+    before = dict(comments.values_list("pk", "updated_at"))
+
+    result = code_comments.delay().get(timeout=60)
+
+    assert result["coded"] == len(never) + len(older) and result["classifier"] == classifier.LABEL
+    assert not comments.exclude(coded_by=classifier.LABEL).exists()
+    for comment in comments:
+        coding = classifier.classify(comment.text)
+        assert (comment.sentiment, comment.is_question, comment.is_praise) == (
+            coding.sentiment,
+            coding.question,
+            coding.praise,
+        )
+    assert dict(comments.values_list("pk", "updated_at")) == before
+    assert code_comments.delay().get(timeout=60)["coded"] == 0  # nothing left to code

@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from collector.coded import CODEBOOK
 from collector.models import Comment, Media, MediaInsight, Profile
 from insights.models import DailyMetric
 from insights.periods import Period
@@ -33,6 +34,7 @@ DTYPES = {
     "str": "string",
     "time": "datetime64[ns, UTC]",
     "bool": "boolean",
+    "float": "Float64",
     "date": "object",
     "hidden": "string",  # MediaInsight.suppressed, written "replies<5,reach<5": hidden by Meta below 5
 }
@@ -44,6 +46,9 @@ class Dataset:
 
     def rows(self, profile: Profile, period: Period) -> QuerySet[Any]:
         raise NotImplementedError
+
+    def finish(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return frame
 
 
 class MediaDataset(Dataset):
@@ -65,6 +70,13 @@ class CommentDataset(Dataset):
         start, end = period.bounds()
         return Comment.objects.filter(profile=profile, timestamp__gte=start, timestamp__lt=end).order_by("timestamp")
 
+    def finish(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """A comment no classifier coded yet (`coded_by` empty) has empty codes, not "neutral, no flags"."""
+        uncoded = frame["coded_by"].fillna("") == ""
+        if uncoded.any():
+            frame.loc[uncoded, [name for name, *_rest in CODED_COLUMNS]] = pd.NA
+        return frame
+
 
 class DailyDataset(Dataset):
     def rows(self, profile: Profile, period: Period) -> QuerySet[Any]:
@@ -73,6 +85,8 @@ class DailyDataset(Dataset):
         )
 
 
+# The classifier's codes (collector.coded.CODEBOOK defines each column for the dataset codebook).
+CODED_COLUMNS = tuple((entry.column, entry.column, entry.kind) for entry in CODEBOOK)
 _MEDIA_METRICS = tuple(
     (name, name, "int")
     for name in ("like_count", "comments_count", "reach", "views", "saved", "shares", "total_interactions")
@@ -111,6 +125,7 @@ DATASETS: dict[str, Dataset] = {
             ("like_count", "like_count", "int"),
             ("hidden", "hidden", "bool"),
             ("deleted", "is_deleted", "bool"),
+            *CODED_COLUMNS,
         )
     ),
     "daily": DailyDataset(
@@ -162,7 +177,7 @@ def _frame(rows: list[tuple[Any, ...]], names: list[str], dataset: Dataset) -> p
     for name, _path, kind in dataset.columns:
         if kind == "hidden":
             frame[name] = [",".join(f"{k}<{v}" for k, v in (d or {}).items()) or None for d in frame[name]]
-    return frame.astype({name: DTYPES[kind] for name, _path, kind in dataset.columns})
+    return dataset.finish(frame.astype({name: DTYPES[kind] for name, _path, kind in dataset.columns}))
 
 
 def export(profile: Profile, dataset_name: str, file_format: str, period: Period) -> tuple[Iterator[bytes], str, str]:

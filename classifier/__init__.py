@@ -47,10 +47,11 @@ def classify(text: str) -> Coding:
     emojis, emoji_irony = rules.emoji_evidence(raw)
     reading.evidence += emojis
     rules.unironic(reading, ironic or emoji_irony)
-    score = round(reading.total(), 2)
+    score = round(sum(item.value for item in reading.evidence), 2)
     sentiment = POSITIVE if score >= rules.POSITIVE_AT else NEGATIVE if score <= -rules.POSITIVE_AT else NEUTRAL
-    complaint, sad = -reading.total(lx.COMPLAINT), -reading.total(lx.SAD)
-    praise, happy = reading.total(lx.PRAISE), reading.total(lx.HAPPY)
+    totals = reading.totals()
+    complaint, sad = -totals[lx.COMPLAINT], -totals[lx.SAD]
+    praise, happy = totals[lx.PRAISE], totals[lx.HAPPY]
     return Coding(
         sentiment,
         score,

@@ -155,15 +155,14 @@ GREETINGS = set(
 
 # Spam: a link, a phone number or a call to follow is strong; promotion words are weak alone.
 SPAM_STRONG = (
-    r"https?://|www\.|\b[\w-]+\.(?:com|net|org|br|ly|me|io)\b|\(?\d{2}\)? ?9?\d{4}-?\d{4}|\bsigam\b|\bsiga\b|"
-    r"\bsegue la\b|sigo (?:todos )?de volta|clica no meu perfil|chama(?:m)? no (?:direct|pv|zap|whats|privado)|"
-    r"chamem no privado|renda extra|"
-    r"ganhe dinheiro|pix premiado|compre seguidores|seguidores (?:gratis|reais)|me sigam"
+    r"https?://|www\.|(?<=\w)\.(?:com|net|org|br|ly|me|io)\b|\(?\d{2}\)? ?9?\d{4}-?\d{4}|"
+    r"\b(?:sigam|siga|segue la|sigo (?:todos )?de volta|clica no meu perfil|"
+    r"chama(?:m)? no (?:direct|pv|zap|whats|privado)|chamem no privado|renda extra|"
+    r"ganhe dinheiro|pix premiado|compre seguidores|seguidores (?:gratis|reais)|me sigam)"
 )
 SPAM_WEAK = (
-    r"\bpromocao\b|\bpromocional\b|\bdesconto\b|\bcupom\b|\boff\b|\bsorteio\b|\bseguidores\b|\bganhe\b|\bganhei\b|"
-    r"\bgratis\b|\bpreco\b|r\$|\bvendo\b|\bloja\b|\bparceria\b|\bbitcoin\b|\binvista\b|\bemagrecer\b|"
-    r"\bhome office\b|\bvaga garantida\b|\bfaco trabalhos\b|\bdivulgue\b|\bpeca pelo\b|\bimperdivel\b|\bapostila|"
+    r"r\$|\b(?:promocao|promocional|desconto|cupom|off|sorteio|seguidores|ganhe|ganhei|gratis|preco|vendo|loja|"
+    r"parceria|bitcoin|invista|emagrecer|home office|vaga garantida|faco trabalhos|divulgue|peca pelo|imperdivel|"
     # The account's own "veja o link na bio" is no spam: a pointer to a profile counts only beside another cue.
-    r"\blink (?:na|da) bio\b|\blink no perfil\b|\bno meu perfil\b"
+    r"link (?:na|da) bio|link no perfil|no meu perfil)\b|\bapostila"
 )

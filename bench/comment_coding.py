@@ -5,8 +5,9 @@ Run: `python -m bench.comment_coding [--comments 100000]` (`BENCH_POSTGRES_URL`,
 
 Builds a fresh database `sdl_coding_bench` with one profile whose comments are the labelled sample's
 texts (tests/data, 603 of them, repeated), written through COPY (tests/insights/builders.py), starts
-one Celery worker (concurrency 1) on the collect queue, and times `collector.coding.code_comments`
-from `delay()` to its result. References from the same run: the classifier alone on the same texts
+one Celery worker (concurrency 2, the machine's CPUs) on the collect queue, marks every comment
+uncoded (as after the migration), and times `collector.coding.code_comments` from `delay()` until
+every range task it queued has coded its comments. References from the same run: the classifier alone on the same texts
 in this process (no database), and the task's database work alone (the same reads and UPDATEs with
 fixed codes). Then the webhook path: `webhooks.store.upsert_comment` for 500 new comments with the
 classifier and 500 with it replaced by fixed codes; the difference per comment is what coding adds.
@@ -84,7 +85,7 @@ def build(total: int) -> Any:
 
 def start_worker() -> subprocess.Popen[bytes]:
     log = open(ROOT / "var" / "bench-coding-worker.log", "wb")
-    command = [sys.executable, "-m", "celery", "-A", "socialdatalab", "worker", "-Q", "collect", "-c", "1"]
+    command = [sys.executable, "-m", "celery", "-A", "socialdatalab", "worker", "-Q", "collect", "-c", "2"]
     return subprocess.Popen(
         [*command, "--without-gossip", "--without-mingle", "-l", "WARNING"],
         cwd=ROOT,
@@ -102,9 +103,13 @@ def time_task() -> tuple[float, dict[str, Any]]:
         if time.monotonic() > deadline:
             raise RuntimeError("the worker did not start")
     from collector.coding import code_comments
+    from collector.models import Comment
 
+    Comment.objects.update(coded_by="", sentiment="")  # as after the migration: nothing coded yet
     started = time.perf_counter()
-    result = code_comments.delay(everything=True).get(timeout=600)
+    result = code_comments.delay().get(timeout=600)
+    while Comment.objects.filter(coded_by="").exists():  # the ranges it queued, coded in parallel
+        time.sleep(0.1)
     return time.perf_counter() - started, result
 
 
@@ -171,31 +176,35 @@ def main(argv: list[str] | None = None) -> str:
     lab = build(args.comments)
     texts = list(Comment.objects.filter(profile=lab.profile).values_list("text", flat=True))
     worker = start_worker()
+    before = os.getloadavg()[0]
     try:
         wall, result = time_task()
+        load = f"{before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end (1-minute, on 2 CPUs)"
     finally:
         worker.terminate()
         worker.wait(timeout=30)
     alone, floor = classifier_alone(texts), database_alone()
     per = webhook_path(lab, sample_texts())
-    return report(lab.count, wall, result, alone, floor, per, machine())
+    return report(lab.count, wall, result, alone, floor, per, f"{machine()}; load average {load}")
 
 
 def report(
     count: int, wall: float, result: dict[str, Any], alone: float, floor: float, per: dict[str, float], where: str
 ) -> str:
+    from collector.coding import CHUNK
+
     added = per["coded"] - per["fixed"]
     met = "met" if wall < 60 and added < 5 else "NOT met"
     return f"""
 ## Coding comments (`python -m bench.comment_coding`) — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC
 
 Machine: {where}; PostgreSQL on loopback, shared with other jobs. {count:,} comments (the 603 texts
-of tests/data, repeated), classifier `{result["classifier"]}`, one Celery worker (concurrency 1).
+of tests/data, repeated), classifier `{result["classifier"]}`, one Celery worker (concurrency 2); the task queued
+{result["queued"]} range tasks of {CHUNK:,}.
 
 | what | seconds | comments/s |
 |---|---:|---:|
-| `collector.coding.code_comments` through the worker, `delay()` to result | {wall:.1f} | {count / wall:,.0f} |
-| the same, as the task timed itself | {result["seconds"]:.1f} | {result["coded"] / result["seconds"]:,.0f} |
+| `code_comments` through the worker, `delay()` to every comment coded | {wall:.1f} | {count / wall:,.0f} |
 | reference: the classifier alone on the same texts, no database | {alone:.1f} | {count / alone:,.0f} |
 | reference: the task's reads and UPDATEs alone, fixed codes | {floor:.1f} | {count / floor:,.0f} |
 

@@ -3,8 +3,8 @@
 New comments are coded as they are stored (collector.collect.load_comments, webhooks.store); this
 task catches up the rest: every comment after this feature's migration, and every comment again
 after a new classifier version (its `coded_by` differs from classifier.LABEL). Beat runs it hourly
-(migration 0012); `manage.py shell -c "from collector.coding import code_comments; code_comments()"`
-runs it at once. Comment.updated_at is left alone: coding is not a change the live page must resend.
+(migration 0012); `manage.py shell -c "from collector.coding import code_comments; code_comments.delay()"`
+queues it at once. Comment.updated_at is left alone: coding is not a change the live page must resend.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ import json
 import time
 from typing import Any
 
-from celery import shared_task
+from celery import group, shared_task
 from django.db import connection, transaction
+from django.db.models import QuerySet
 
 import classifier
 from collector.coded import CODED_FIELDS, coded_values
@@ -54,22 +55,39 @@ def _update(rows: list[dict[str, Any]]) -> None:
         cursor.execute(sql, [json.dumps(rows)])
 
 
-def code_stored_comments(everything: bool = False) -> dict[str, Any]:
-    """Code the comments not coded by this classifier version (all of them with `everything`),
-    a chunk of CHUNK per transaction, in id order; answers how many and how long it took."""
-    started = time.perf_counter()
-    pending = Comment.objects.all() if everything else Comment.objects.exclude(coded_by=classifier.LABEL)
-    last, coded = 0, 0
-    while True:
-        chunk = list(pending.filter(pk__gt=last).order_by("pk").values_list("pk", "text")[:CHUNK])
-        if not chunk:
-            break
-        with transaction.atomic():
-            _update([{"id": pk, **coded_values(text)} for pk, text in chunk])
-        last, coded = chunk[-1][0], coded + len(chunk)
-    return {"coded": coded, "seconds": round(time.perf_counter() - started, 2), "classifier": classifier.LABEL}
+def _pending(everything: bool) -> QuerySet[Comment]:
+    return Comment.objects.all() if everything else Comment.objects.exclude(coded_by=classifier.LABEL)
+
+
+def pending_ranges(everything: bool = False, chunk: int = CHUNK) -> list[tuple[int, int]]:
+    """The ids of the comments to code, as (first, last) ranges of `chunk` comments each."""
+    ids = list(_pending(everything).order_by("pk").values_list("pk", flat=True))
+    return [(ids[start], ids[min(start + chunk, len(ids)) - 1]) for start in range(0, len(ids), chunk)]
+
+
+def code_range(first: int, last: int, everything: bool = False) -> int:
+    """Code the pending comments with ids from first to last, in one transaction; answers how many."""
+    rows = list(_pending(everything).filter(pk__gte=first, pk__lte=last).values_list("pk", "text"))
+    with transaction.atomic():
+        _update([{"id": pk, **coded_values(text)} for pk, text in rows])
+    return len(rows)
 
 
 @shared_task(name="collector.coding.code_comments")
-def code_comments(everything: bool = False) -> dict[str, Any]:
-    return code_stored_comments(everything)
+def code_comments(everything: bool = False, chunk: int = CHUNK) -> dict[str, Any]:
+    """Code what this classifier version has not coded (everything with `everything`). One range is
+    coded here; more become one task each, so every process of the worker codes in parallel (two
+    on this machine: one classifies while another waits on PostgreSQL)."""
+    started = time.perf_counter()
+    ranges = pending_ranges(everything, chunk)
+    if len(ranges) > 1:
+        group(code_comment_range.s(first, last, everything) for first, last in ranges).apply_async()
+        return {"coded": 0, "queued": len(ranges), "classifier": classifier.LABEL}
+    coded = sum(code_range(first, last, everything) for first, last in ranges)
+    seconds = round(time.perf_counter() - started, 2)
+    return {"coded": coded, "queued": 0, "seconds": seconds, "classifier": classifier.LABEL}
+
+
+@shared_task(name="collector.coding.code_comment_range")
+def code_comment_range(first: int, last: int, everything: bool = False) -> int:
+    return code_range(first, last, everything)

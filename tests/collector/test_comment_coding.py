@@ -8,6 +8,7 @@ from typing import Any
 import classifier
 from collector.coding import code_comments
 from collector.models import Comment
+from tests.collector.conftest import wait_for
 from tests.collector.test_comment_polling import _collected, _poll
 from tests.insights.builders import account, populate
 
@@ -41,6 +42,7 @@ def test_the_task_codes_every_comment_an_older_version_or_none_coded(celery_work
     result = code_comments.delay().get(timeout=60)
 
     assert result["coded"] == len(never) + len(older) and result["classifier"] == classifier.LABEL
+    assert result["queued"] == 0  # one range: coded by the task itself
     assert not comments.exclude(coded_by=classifier.LABEL).exists()
     for comment in comments:
         coding = classifier.classify(comment.text)
@@ -51,3 +53,16 @@ def test_the_task_codes_every_comment_an_older_version_or_none_coded(celery_work
         )
     assert dict(comments.values_list("pk", "updated_at")) == before
     assert code_comments.delay().get(timeout=60)["coded"] == 0  # nothing left to code
+
+
+def test_many_comments_are_coded_by_one_task_per_range_in_parallel(celery_worker: None) -> None:
+    lab = account("coded.ranges")
+    populate(lab.profile, media=12, comments_per_media=3, days=30)
+    comments = Comment.objects.filter(profile=lab.profile)
+    comments.update(coded_by="", sentiment="")
+
+    result = code_comments.delay(chunk=10).get(timeout=60)
+
+    assert result["queued"] == -(-comments.count() // 10) > 1 and result["coded"] == 0
+    wait_for(lambda: not comments.exclude(coded_by=classifier.LABEL).exists(), 60, "every range coded")
+    assert not comments.filter(sentiment="").exists()

@@ -49,3 +49,13 @@ def test_coding_adds_well_under_5_ms_to_each_comment() -> None:
         classifier.classify(text)
     per_comment_ms = (time.perf_counter() - started) * 1000 / len(texts)
     assert per_comment_ms < 1.0, per_comment_ms  # a fifth of the budget, on a busy 2-CPU machine
+
+
+def test_the_live_comments_feed_carries_the_codes(client: Client, profile: Profile, member: object) -> None:
+    from django.urls import reverse
+
+    deliver(client, "comments_instagram_login_changes")
+    client.force_login(member)
+    rows = client.get(reverse("webhooks:live_comments", args=[profile.pk]), HTTP_ACCEPT_LANGUAGE="pt-br").json()
+    coded = next(row for row in rows["comments"] if row["meta_id"] == "17867301270523380")
+    assert (coded["sentiment"], coded["sentiment_label"], coded["codes"]) == ("positive", "Positivo", "Elogio")

@@ -52,3 +52,17 @@ def test_spam_is_neutral_with_no_other_flag() -> None:
 def test_it_codes_empty_and_odd_text_without_failing() -> None:
     for text in ("", "   ", "\x00", "🙃", "?" * 5000, "k" * 10_000):
         assert classify(text).sentiment in ("negative", "neutral", "positive")
+
+
+def test_it_needs_nothing_but_the_standard_library() -> None:
+    """Plain Python like meta/: no Django, none of our apps, no model file, nothing to download."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, classifier, classifier.evaluation; classifier.classify('Quando abre a matrícula?');"
+        "ours = {'django', 'collector', 'accounts', 'insights', 'webhooks', 'publishing', 'meta', 'numpy', 'pandas'};"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] in ours))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

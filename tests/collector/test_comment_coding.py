@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 import classifier
-from collector.coding import code_comments
+from collector.coding import code_comments, code_range, pending_ranges
 from collector.models import Comment
 from tests.collector.conftest import wait_for
 from tests.collector.test_comment_polling import _collected, _poll
@@ -66,3 +68,18 @@ def test_many_comments_are_coded_by_one_task_per_range_in_parallel(celery_worker
     assert result["queued"] == -(-comments.count() // 10) > 1 and result["coded"] == 0
     wait_for(lambda: not comments.exclude(coded_by=classifier.LABEL).exists(), 60, "every range coded")
     assert not comments.filter(sentiment="").exists()
+
+
+@pytest.mark.sqlite  # make run's database takes the ORM's bulk update, PostgreSQL one UPDATE … FROM
+def test_a_range_of_comments_is_coded_on_either_database(db: None) -> None:
+    lab = account("coded.sqlite")
+    populate(lab.profile, media=6, comments_per_media=3, days=20)
+    comments = Comment.objects.filter(profile=lab.profile)
+    comments.update(coded_by="", sentiment="", is_question=False, is_praise=False)
+
+    ranges = pending_ranges(chunk=7)
+    coded = sum(code_range(first, last) for first, last in ranges)
+
+    assert coded == comments.count() and len(ranges) == -(-coded // 7)
+    assert not comments.exclude(coded_by=classifier.LABEL).exists()
+    assert comments.filter(is_question=True).exists() and comments.filter(is_praise=True).exists()

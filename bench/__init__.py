@@ -10,4 +10,5 @@ SCRIPTS: list[str] = [
     "bench.pages",
     "bench.story_upload",
     "bench.releases",
+    "bench.comment_coding",
 ]

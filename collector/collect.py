@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from collector import pages as page_jobs
 from collector import pipeline
+from collector.coded import CODED_FIELDS, coded_values
 from collector.gaps import DataGap, GapReason
 from collector.models import (
     FOLLOWER_PRIVACY_FLOOR,
@@ -546,6 +547,7 @@ def load_comments(
                 hidden=bool(c.get("hidden")),
                 source=source,
                 raw={k: v for k, v in c.items() if k != "replies"},
+                **coded_values(c.get("text") or ""),
             )
             for c in batch
         ]
@@ -553,7 +555,7 @@ def load_comments(
             rows,
             update_conflicts=True,
             unique_fields=["profile", "meta_id"],
-            update_fields=["text", "like_count", "hidden", "parent", "raw", "updated_at"],
+            update_fields=["text", "like_count", "hidden", "parent", "raw", "updated_at", *CODED_FIELDS],
         )
         written += len(rows)
     return written

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Credential, Organization
+from collector.coded import CodedComment
 
 # Meta's privacy floors: story values under 5 viewers, account audience data under 100 followers.
 STORY_PRIVACY_FLOOR = 5
@@ -324,8 +325,9 @@ class CommentSource(models.TextChoices):
     BACKFILL = "backfill", _("First collection")
 
 
-class Comment(models.Model):
-    """A comment or a reply (parent set). Unique per profile, like Media."""
+class Comment(CodedComment):
+    """A comment or a reply (parent set). Unique per profile, like Media. Its coded variables
+    (sentiment and flags, collector.coded) are set whenever its text is stored."""
 
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="comments")
     media = models.ForeignKey(Media, on_delete=models.CASCADE, related_name="comments")
@@ -354,6 +356,10 @@ class Comment(models.Model):
             models.Index(fields=["meta_id"], name="comment_meta_id"),
             # webhooks.tasks.check_webhooks_arriving reads each profile's comments since its last check.
             models.Index(fields=["profile", "first_seen_at"], name="comment_profile_seen"),
+            # The comments page's "questions not yet answered", newest first.
+            models.Index(
+                fields=["profile", "-timestamp"], condition=models.Q(is_question=True), name="comment_profile_questions"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from collector.coded import CODEBOOK
 from collector.models import AudienceSnapshot, Comment, DataGap, Media, MediaInsight, Profile
 from insights.models import DailyMetric
 from insights.periods import Period
@@ -34,6 +35,7 @@ DTYPES = {
     "str": "string",
     "time": "datetime64[ns, UTC]",
     "bool": "boolean",
+    "float": "Float64",
     "date": "object",
     "hidden": "string",  # MediaInsight.suppressed, written "replies<5,reach<5": hidden by Meta below 5
 }
@@ -50,6 +52,8 @@ class Dataset:
         """The rows as tuples in column order (a dataset may unnest them in Python)."""
         values = self.rows(profile, period).values_list(*(F(path) for _name, path, _kind in self.columns))
         return values.iterator(chunk_size=CHUNK_ROWS)
+    def finish(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return frame
 
 
 class MediaDataset(Dataset):
@@ -76,6 +80,13 @@ class CommentDataset(Dataset):
     def rows(self, profile: Profile, period: Period) -> QuerySet[Any]:
         start, end = period.bounds()
         return Comment.objects.filter(profile=profile, timestamp__gte=start, timestamp__lt=end).order_by("timestamp")
+
+    def finish(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """A comment no classifier coded yet (`coded_by` empty) has empty codes, not "neutral, no flags"."""
+        uncoded = frame["coded_by"].fillna("") == ""
+        if uncoded.any():
+            frame.loc[uncoded, [name for name, *_rest in CODED_COLUMNS]] = pd.NA
+        return frame
 
 
 class DailyDataset(Dataset):
@@ -110,6 +121,8 @@ class AudienceDataset(Dataset):
                 yield (day, metric, breakdown, timeframe, segment, accounts, None)
 
 
+# The classifier's codes (collector.coded.CODEBOOK defines each column for the dataset codebook).
+CODED_COLUMNS = tuple((entry.column, entry.column, entry.kind) for entry in CODEBOOK)
 _MEDIA_METRICS = tuple(
     (name, name, "int")
     for name in ("like_count", "comments_count", "reach", "views", "saved", "shares", "total_interactions")
@@ -166,6 +179,7 @@ DATASETS: dict[str, Dataset] = {
             ("like_count", "like_count", "int"),
             ("hidden", "hidden", "bool"),
             ("deleted", "is_deleted", "bool"),
+            *CODED_COLUMNS,
         )
     ),
     "daily": DailyDataset(
@@ -239,7 +253,7 @@ def _frame(rows: list[tuple[Any, ...]], names: list[str], dataset: Dataset) -> p
     for name, _path, kind in dataset.columns:
         if kind == "hidden":
             frame[name] = [",".join(f"{k}<{v}" for k, v in (d or {}).items()) or None for d in frame[name]]
-    return frame.astype({name: DTYPES[kind] for name, _path, kind in dataset.columns})
+    return dataset.finish(frame.astype({name: DTYPES[kind] for name, _path, kind in dataset.columns}))
 
 
 def export(profile: Profile, dataset_name: str, file_format: str, period: Period) -> tuple[Iterator[bytes], str, str]:

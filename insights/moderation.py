@@ -16,13 +16,15 @@ from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
+from collector.coded import Flag, Sentiment
 from collector.models import Comment, Media, MediaProductType, Profile
 from insights import audit
 from insights.models import ActionKind, CommentAction
 
 PAGE_SIZE = 20
 REPLY_MAX_LENGTH = 2200  # Instagram's caption and comment limit
-STATUSES = ("all", "unanswered", "hidden")
+# "questions": questions not yet answered, what a campus team reads first.
+STATUSES = ("all", "questions", "unanswered", "hidden")
 COMMENT_COLUMNS = (
     "id",
     "meta_id",
@@ -35,6 +37,12 @@ COMMENT_COLUMNS = (
     "like_count",
     "hidden",
     "is_deleted",
+    "sentiment",
+    "is_question",
+    "is_complaint",
+    "is_praise",
+    "is_spam",
+    "coded_by",
 )
 
 
@@ -51,6 +59,8 @@ class CommentFilter:
     end: date | None = None
     media_id: int | None = None
     page: int = 1
+    sentiment: str = ""
+    flag: str = ""
 
     @classmethod
     def from_query(cls, params: Mapping[str, str]) -> CommentFilter:
@@ -68,11 +78,15 @@ class CommentFilter:
             end=end,
             media_id=int(media) if media.isdigit() else None,
             page=max(1, min(int(page), 10_000)) if page.isdigit() else 1,
+            sentiment=_choice(params.get("sentiment"), Sentiment.values),
+            flag=_choice(params.get("flag"), Flag.values),
         )
 
     @property
     def is_filtered(self) -> bool:
-        return self.status != "all" or bool(self.text or self.start or self.end or self.media_id)
+        return self.status != "all" or bool(
+            self.text or self.start or self.end or self.media_id or self.sentiment or self.flag
+        )
 
     def query(self, **changes: Any) -> str:
         """This filter's query string, with some values changed (for paging links)."""
@@ -82,6 +96,8 @@ class CommentFilter:
             "start": self.start.isoformat() if self.start else "",
             "end": self.end.isoformat() if self.end else "",
             "media": str(self.media_id or ""),
+            "sentiment": self.sentiment,
+            "flag": self.flag,
             "page": str(self.page) if self.page > 1 else "",
         }
         values.update({key: str(value) for key, value in changes.items()})
@@ -99,13 +115,22 @@ class CommentFilter:
             )
         if self.text:
             comments = comments.filter(Q(text__icontains=self.text) | Q(username__icontains=self.text))
-        if self.status == "unanswered":
+        if self.sentiment:
+            comments = comments.filter(sentiment=self.sentiment)
+        if self.flag:
+            comments = comments.filter(**{f"is_{self.flag}": True})
+        if self.status in ("unanswered", "questions"):
             owner_reply = Comment.objects.filter(by_owner(profile), parent=OuterRef("pk"))
             comments = comments.filter(is_deleted=False).exclude(by_owner(profile)).exclude(Exists(owner_reply))
+            comments = comments.filter(is_question=True) if self.status == "questions" else comments
         elif self.status == "hidden":
             hidden_reply = Comment.objects.filter(parent=OuterRef("pk"), hidden=True)
             comments = comments.filter(Q(hidden=True) | Exists(hidden_reply))
         return comments
+
+
+def _choice(value: str | None, allowed: list[str]) -> str:
+    return value if value in allowed else ""
 
 
 @dataclass

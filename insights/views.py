@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import access
 from accounts.models import Organization
 from collector import audience
+from collector.coded import Flag, Sentiment
 from collector.models import Comment, Profile
 from insights import audit, data_handling, exports, ledger, messaging, metrics, moderation, periods, reports, review
 from insights.models import ActionKind, CommentAction
@@ -127,6 +128,8 @@ def comments(request: HttpRequest, pk: int) -> HttpResponse:
         threads=moderation.threads(profile, chosen),
         posts=moderation.recent_posts(profile),
         reply_max_length=moderation.REPLY_MAX_LENGTH,
+        sentiments=Sentiment.choices,
+        flags=Flag.choices,
     )
 
 

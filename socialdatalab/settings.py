@@ -281,9 +281,10 @@ CELERY_QUEUE_BY_APP = {"webhooks": "webhooks", "collector": "collect", "storyvau
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_WORKER_QUEUES = tuple(dict.fromkeys((*CELERY_QUEUE_BY_APP.values(), CELERY_TASK_DEFAULT_QUEUE)))
 CELERY_TASK_ROUTES = {f"{app}.tasks.*": {"queue": queue} for app, queue in CELERY_QUEUE_BY_APP.items()}
+CELERY_TASK_ROUTES["collector.coding.*"] = {"queue": "collect"}  # coding stored comments
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_IMPORTS = ("collector.stale_work",)  # beat's re-queue of work a killed worker left
+CELERY_IMPORTS = ("collector.stale_work", "collector.coding")  # beat's re-queue of stale work; coding comments
 # A collection run whose heartbeat (every 15 s) is this old lost its worker: queued again.
 COLLECTOR_STALE_RUN_SECONDS = env.int("COLLECTOR_STALE_RUN_SECONDS", default=60)
 # A release build silent this long lost its worker; beat queues it again (releases.tasks).

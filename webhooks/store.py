@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Exists, F, QuerySet
 from django.utils import timezone
 
+from collector.coded import CODED_FIELDS, coded_values
 from collector.gaps import DataGap, GapReason
 from collector.models import Comment, CommentSource, Media, MediaProductType, Profile
 from webhooks.changes import Batch
@@ -76,11 +77,12 @@ def upsert_comment(
                 timestamp=timestamp,
                 source=CommentSource.WEBHOOK,
                 raw=raw,
+                **coded_values(text),
             )
         ],
         update_conflicts=True,
         unique_fields=["profile", "meta_id"],
-        update_fields=["text", "username", "author_id", "updated_at"],
+        update_fields=["text", "username", "author_id", "updated_at", *CODED_FIELDS],
     )
 
 

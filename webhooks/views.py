@@ -107,6 +107,10 @@ def _comment_json(comment: Comment) -> dict[str, object]:
         "hidden": comment.hidden,
         "deleted": comment.is_deleted,
         "source": comment.source,
+        # The classifier's codes, as the page's badges say them (in the viewer's language).
+        "sentiment": comment.sentiment,
+        "sentiment_label": comment.get_sentiment_display(),
+        "codes": ", ".join(str(label) for label in comment.coded_flags),
     }
 
 

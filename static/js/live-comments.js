@@ -18,7 +18,8 @@
  *
  * Every poll asks `url?after=<cursor>` and receives
  *   {"comments": [{id, meta_id, media_id, permalink, parent_id, username, text, timestamp,
- *                  hidden, deleted, source}], "cursor": "…", "webhooks_missing": bool,
+ *                  hidden, deleted, source, sentiment, sentiment_label, codes}], "cursor": "…",
+ *    "webhooks_missing": bool,
  *    "last_webhook_at": "…" | null}
  * A comment already on the page (same data-comment-id) is updated in place: its
  * [data-field] children get the new values and the row gets the classes

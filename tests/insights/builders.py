@@ -14,6 +14,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Credential, CredentialKind, Invite, Membership, Organization, Role
+from collector.coded import CODED_FIELDS, coded_values
 from collector.models import (
     Media,
     MediaInsight,
@@ -35,6 +36,7 @@ WORDS = (
     "Visita técnica dos alunos de edificações",
 )
 COMMENTS = ("Que orgulho!", "Quando saem as notas?", "Parabéns 👏", "Onde vejo o edital?", "Top demais", "Amei")
+REPLY = "Obrigado! Veja o link na bio."  # the account's answer to every fifth comment
 # (media_type, product_type, weight)
 KINDS = (
     (MediaType.IMAGE, MediaProductType.FEED, 40),
@@ -91,6 +93,7 @@ def populate(
     days: int = 180,
     seed: int = 7,
     today: date | None = None,
+    comment_texts: tuple[str, ...] = COMMENTS,
 ) -> None:
     """`media` posts spread over the last `days` days with insights, comments (a fifth of them
     answered by the account), daily snapshots, then the daily aggregates."""
@@ -166,24 +169,32 @@ def populate(
     )
     feed = [(media_id, posted) for media_id, posted, product, _reach in created if product != MediaProductType.STORY]
     if comments_per_media and feed:
-        copy_comments(profile, feed, comments_per_media, rng)
+        copy_comments(profile, feed, comments_per_media, rng, comment_texts)
     Profile.objects.filter(pk=profile.pk).update(media_count=media)
     profile.media_count = media
     rebuild_daily_metrics(profile.pk)
 
 
-def copy_comments(profile: Profile, feed: list[tuple[int, datetime]], per_media: int, rng: random.Random) -> None:
+def copy_comments(
+    profile: Profile,
+    feed: list[tuple[int, datetime]],
+    per_media: int,
+    rng: random.Random,
+    texts: tuple[str, ...] = COMMENTS,
+) -> None:
     """Top-level comments, and for every fifth one a reply by the account: through COPY on
-    PostgreSQL (the benchmarks load half a million), one executemany on SQLite."""
+    PostgreSQL (the benchmarks load half a million), one executemany on SQLite. Each is coded by
+    the classifier, as the collector codes what it stores."""
     columns = (
         "profile_id, media_id, parent_id, meta_id, author_id, username, text, timestamp, like_count, hidden, "
-        "is_deleted, source, raw, first_seen_at, updated_at"
+        "is_deleted, source, raw, first_seen_at, updated_at, " + ", ".join(CODED_FIELDS)
     )
+    coded = {text: tuple(coded_values(text).values()) for text in (*texts, REPLY)}
     with connection.cursor() as cursor:
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM collector_comment")
-        rows = _comment_rows(profile, feed, per_media, rng, first_id=cursor.fetchone()[0] + 1)
+        rows = _comment_rows(profile, feed, per_media, rng, cursor.fetchone()[0] + 1, texts, coded)
         if connection.vendor != "postgresql":
-            marks = ", ".join(["%s"] * 16)
+            marks = ", ".join(["%s"] * (16 + len(CODED_FIELDS)))
             cursor.executemany(f"INSERT INTO collector_comment (id, {columns}) VALUES ({marks})", list(rows))
             return
         with cursor.cursor.copy(f"COPY collector_comment (id, {columns}) FROM STDIN") as copy:
@@ -195,7 +206,13 @@ def copy_comments(profile: Profile, feed: list[tuple[int, datetime]], per_media:
 
 
 def _comment_rows(
-    profile: Profile, feed: list[tuple[int, datetime]], per_media: int, rng: random.Random, first_id: int
+    profile: Profile,
+    feed: list[tuple[int, datetime]],
+    per_media: int,
+    rng: random.Random,
+    first_id: int,
+    texts: tuple[str, ...],
+    coded: dict[str, tuple[Any, ...]],
 ) -> Iterator[tuple[Any, ...]]:
     now = timezone.now()
     next_id = first_id
@@ -203,17 +220,18 @@ def _comment_rows(
         for _n in range(per_media):
             at = min(posted + timedelta(minutes=rng.randint(1, 20_000)), now - timedelta(hours=3))
             comment_id = next_id
+            text = rng.choice(texts)
             yield (
                 comment_id, profile.pk, media_id, None, f"17{comment_id:015d}", f"{comment_id % 9000}",
-                f"aluno{comment_id % 997}", rng.choice(COMMENTS), at, rng.randint(0, 5),
-                comment_id % 50 == 0, False, "poll", "{}", now, now,
+                f"aluno{comment_id % 997}", text, at, rng.randint(0, 5),
+                comment_id % 50 == 0, False, "poll", "{}", now, now, *coded[text],
             )  # fmt: skip
             next_id += 1
             if comment_id % 5 == 0:
                 yield (
                     next_id, profile.pk, media_id, comment_id, f"17{next_id:015d}", profile.meta_id,
-                    profile.username, "Obrigado! Veja o link na bio.", at + timedelta(hours=2), 0,
-                    False, False, "poll", "{}", now, now,
+                    profile.username, REPLY, at + timedelta(hours=2), 0,
+                    False, False, "poll", "{}", now, now, *coded[REPLY],
                 )  # fmt: skip
                 next_id += 1
 

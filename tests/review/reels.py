@@ -38,8 +38,10 @@ class Reel:
         self.page.evaluate("text => { window.location.hash = 'caption=' + encodeURIComponent(text) }", text)
         self._check(text)
 
-    def visit(self, path: str, text: str) -> None:
-        self.page.goto(f"{self.base}{path}#caption={quote(text)}")
+    def visit(self, path: str, text: str, in_query: bool = False) -> None:
+        """`in_query`: the caption in ?caption=, for a page that owns its fragment (Swagger UI's deep links)."""
+        separator = ("&" if "?" in path else "?") if in_query else "#"
+        self.page.goto(f"{self.base}{path}{separator}caption={quote(text)}")
         self.page.wait_for_load_state("networkidle")
         self._check(text)
 

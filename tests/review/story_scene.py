@@ -24,7 +24,8 @@ def register_store(reel: Reel, callback_url: str) -> RegisteredClient:
     reel.page.click("#new-client button[type=submit]")
     secret = reel.page.locator("#new-secret [data-secret]").inner_text()
     reel.caption("Its credentials, shown once, go to the store's developers")
-    return RegisteredClient(ApiClient.objects.get(name="Loja Centro", is_active=True), secret)
+    client_id = reel.page.locator("#new-secret code").first.inner_text()
+    return RegisteredClient(ApiClient.objects.get(client_id=client_id), secret)
 
 
 def send_story(store: RegisteredClient, target: Profile, channel: str) -> int:
@@ -49,16 +50,16 @@ def story_scene(reel: Reel, target: Profile, channel: str) -> None:
     receiver = CallbackReceiver([])
     try:
         store = register_store(reel, receiver.url)
-        reel.visit(reverse("api-docs"), "The Story API's reference, which the store's developers follow")
+        reel.visit(reverse("api-docs"), "The Story API's reference, which the store's developers follow", in_query=True)
         open_operation(reel, f"/social-media/{channel}/story/{{dealer_id}}")
         reel.caption(f"The store's system sends a story to this endpoint for the {where}")
         story_id = send_story(store, target, channel)
         published = Story.objects.filter(pk=story_id, status=StoryStatus.PUBLISHED)
         wait_for(published.exists, timeout=60, what="the published story")
         receiver.wait_for(1, timeout=30)
-        reel.visit(reverse("publishing:api-access-home"), f"The story is published on the {where}")
-        reel.page.locator("#attempts").scroll_into_view_if_needed()
-        reel.caption("The store's system is told by callback that its story was published")
+        reel.page.goto(reel.base + reverse("publishing:api-access-home"))
+        reel.page.locator("#attempts").evaluate("table => table.scrollIntoView({block: 'center'})")
+        reel.caption(f"Published on the {where}: the callback told the store's system so")
     finally:
         receiver.server.shutdown()
         receiver.server.server_close()
@@ -71,5 +72,6 @@ def open_operation(reel: Reel, path: str) -> None:
     texts = [text.replace("\u200b", "") for text in paths.all_inner_texts()]
     summary = paths.nth(texts.index(path))
     summary.click()
-    reel.page.locator(".opblock-post.is-open .opblock-body").first.wait_for()
-    summary.scroll_into_view_if_needed()
+    opened = reel.page.locator(".opblock-post.is-open").first
+    opened.locator(".opblock-body").wait_for()
+    opened.evaluate("block => block.scrollIntoView({block: 'start'})")

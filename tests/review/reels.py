@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import subprocess
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -14,6 +15,7 @@ import pytest
 import redis
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from collector.models import Profile
 from insights import review
@@ -41,8 +43,7 @@ class Reel:
     def visit(self, path: str, text: str, in_query: bool = False) -> None:
         """`in_query`: the caption in ?caption=, for a page that owns its fragment (Swagger UI's deep links)."""
         separator = ("&" if "?" in path else "?") if in_query else "#"
-        self.page.goto(f"{self.base}{path}{separator}caption={quote(text)}")
-        self.page.wait_for_load_state("networkidle")
+        self.page.goto(f"{self.base}{path}{separator}caption={quote(text)}")  # waits for the load event
         self._check(text)
 
     def _check(self, text: str) -> None:
@@ -113,13 +114,19 @@ def duration(video: Path) -> float:
 
 
 def write_index(folder: Path, recorded: list[tuple[review.Permission, Path, float]]) -> None:
-    rows = "\n".join(
-        f"<li><h2><code>{p.scope}</code> ({p.login}, {seconds:.0f} s)</h2>"
-        f'<video src="{video.name}" controls width="640" preload="metadata"></video></li>'
-        for p, video, seconds in recorded
-    )
+    """docs/review-videos/index.html, in English like the captions, each video with what it shows."""
+    with translation.override("en"):
+        rows = "\n".join(
+            f"<li><h2><code>{p.scope}</code> ({escape(str(p.login))}, {seconds:.0f} s)</h2>"
+            f"<p>{escape(str(p.use.why)) if p.use else ''}</p>"
+            f'<video src="{video.name}" controls width="640" preload="metadata"></video></li>'
+            for p, video, seconds in recorded
+        )
     (folder / "index.html").write_text(
         '<!doctype html><html lang="en"><meta charset="utf-8"><title>SocialDataLab · App Review screencasts</title>'
         f"<h1>App Review screencasts, one per permission</h1><ul>{rows}</ul></html>\n",
         encoding="utf-8",
     )
+    raw = folder / "raw"  # Playwright's own files, moved out as each video was saved; a failed one stays
+    if raw.is_dir() and not any(raw.iterdir()):
+        raw.rmdir()

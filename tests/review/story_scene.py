@@ -16,8 +16,8 @@ from tests.review.reels import Reel
 from tests.review.test_review_walkthrough import wait_for
 
 
-def register_store(reel: Reel, callback_url: str) -> RegisteredClient:
-    reel.page.fill("#id_name", "Loja Centro")
+def register_store(reel: Reel, name: str, callback_url: str) -> RegisteredClient:
+    reel.page.fill("#id_name", name)
     reel.page.fill("#id_callback_url", callback_url)
     reel.page.locator("#new-client").scroll_into_view_if_needed()
     reel.caption("The lab registers the store's system as an API client, with its callback URL")
@@ -49,7 +49,7 @@ def story_scene(reel: Reel, target: Profile, channel: str) -> None:
     reel.caption(f"The connected {where} a store publishes to, and its endpoint")
     receiver = CallbackReceiver([])
     try:
-        store = register_store(reel, receiver.url)
+        store = register_store(reel, f"Loja Centro ({where})", receiver.url)
         reel.visit(reverse("api-docs"), "The Story API's reference, which the store's developers follow", in_query=True)
         open_operation(reel, f"/social-media/{channel}/story/{{dealer_id}}")
         reel.caption(f"The store's system sends a story to this endpoint for the {where}")

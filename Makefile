@@ -45,9 +45,12 @@ review-screens: $(VENV)/.installed-dev
 	$(PY) -m pytest tests/review -p no:randomly --screens-dir docs/review-screens $(PYTEST_ARGS)
 
 # One App Review screencast per permission in docs/review-videos/ (index.html), against the sandbox.
-# Playwright records through ffmpeg: Debian's, installed here if missing (tests/review/conftest.py).
+# Playwright records through ffmpeg: Debian's, installed here if missing (tests/review/conftest.py);
+# so is an emoji font, without which the sample messages' emoji show as empty boxes in the videos.
 review-videos: $(VENV)/.installed-dev
-	command -v ffmpeg >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null)
+	missing=""; command -v ffmpeg >/dev/null 2>&1 || missing="ffmpeg"; \
+	fc-list 2>/dev/null | grep -qi "color emoji" || missing="$$missing fonts-noto-color-emoji"; \
+	if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 	$(PY) -m pytest tests/review/test_review_videos.py -p no:randomly --videos-dir docs/review-videos $(PYTEST_ARGS)
 
 # Regenerate the pt_BR catalogues after changing user-facing text (needs gettext).

@@ -142,7 +142,6 @@ USES: dict[str, Use] = {
     "instagram_manage_comments": COMMENTS,
     "instagram_business_manage_messages": MESSAGES,
     "instagram_manage_messages": MESSAGES,
-    "instagram_business_content_publish": PUBLISH,
     "instagram_content_publish": PUBLISH,
     "pages_show_list": PAGES_LIST,
     "pages_read_engagement": PAGES_ENGAGEMENT,
@@ -157,6 +156,11 @@ DROPPED: dict[str, str | Promise] = {
     "business_management": _(
         "Not requested: the app lists the Pages the person manages (pages_show_list) and never reads a "
         "business portfolio's own Pages or accounts, so no screen would show it in use."
+    ),
+    "instagram_business_content_publish": _(
+        "Not requested by Instagram Login: stories are published only to an Instagram account linked to a "
+        "Facebook Page, through that Page (Facebook Login's instagram_content_publish and pages_manage_posts), "
+        "so no screen would show it in use for an account connected with Instagram Login."
     ),
 }
 

@@ -237,7 +237,8 @@ META_INSTAGRAM_SCOPES = env.list(
         "instagram_business_basic",
         "instagram_business_manage_insights",
         "instagram_business_manage_comments",
-        "instagram_business_content_publish",
+        # No instagram_business_content_publish: stories reach Instagram only through the linked Page
+        # (Facebook Login), so no screen would use it (insights/review.py DROPPED says so on /review/).
         "instagram_business_manage_messages",
     ],
 )

@@ -74,16 +74,37 @@ def test_it_queues_replies_only_from_the_messages_view() -> None:
         for node in ast.walk(tree)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "send_text"
     }
+    # Every use of the send task, whatever it is called through (.delay, .apply_async, an alias).
     queuers = {
         (name, _function_of(tree, node))
         for name, tree in _sources().items()
         for node in ast.walk(tree)
-        if isinstance(node, ast.Attribute)
-        and node.attr == "delay"
-        and isinstance(node.value, ast.Name)
-        and node.value.id == "send_message_reply"
+        if isinstance(node, ast.Name) and node.id == "send_message_reply"
     }
     assert callers == {("insights/views.py", "message_reply")}
     assert senders == {("insights/tasks.py", "send_message_reply")}
-    # No beat schedule, receiver or other task queues a reply: only the row request_reply stored.
-    assert queuers == {("insights/messaging.py", "request_reply")}
+    # No beat schedule, receiver or other task queues a reply of its own: request_reply queues the row a
+    # member's click stored, and the stale-work sweep re-queues such a row still pending once its
+    # message to the worker was lost (the same click, delivered late; Meta refuses it past the window).
+    assert queuers == {
+        ("insights/messaging.py", "request_reply"),
+        ("collector/stale_work.py", "requeue_stale_moderation"),
+    }
+
+
+def test_nothing_marks_a_stored_reply_as_human_agent_afterwards() -> None:
+    # A row is created with its window (request_reply) and its flag is never written again: not by an
+    # assignment, nor by a queryset update (a call with the keyword, caught above), nor by setattr.
+    writers = {
+        (name, _function_of(tree, node))
+        for name, tree in _sources().items()
+        for node in ast.walk(tree)
+        if (isinstance(node, ast.Attribute) and node.attr == "human_agent" and isinstance(node.ctx, ast.Store))
+        or (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "setattr"
+            and any(isinstance(arg, ast.Constant) and arg.value == "human_agent" for arg in node.args)
+        )
+    }
+    assert writers == set()

@@ -140,7 +140,7 @@ def test_a_reviewer_follows_the_review_page_step_by_step_right_after_connecting(
     assert reply.status == ActionStatus.DONE, reply.error
     kit.step(review.MESSAGES.steps[2], "message-reply")
 
-    # instagram_business_content_publish: the Story API's documentation, rendered under the CSP
+    # instagram_content_publish (Facebook Login): the Story API's documentation, rendered under the CSP
     page.goto(live_server.url + reverse("api-docs"))
     page.wait_for_selector(".opblock-summary-path", timeout=30_000)
     assert any("/social-media/" in path for path in page.locator(".opblock-summary-path").all_inner_texts())

@@ -41,14 +41,17 @@ def test_a_default_scope_no_screen_uses_is_flagged_in_the_table(client: Any, set
     page = client.get(reverse("review_kit")).content.decode()
     row = re.search(r'<tr data-scope="business_management">(.*?)</tr>', page, re.S)
     assert row and "Not explained yet" in row[1]
-    assert 'id="dropped-scopes"' not in page, "an asked-for scope is no longer listed as dropped"
+    dropped = re.search(r'<ul id="dropped-scopes">(.*?)</ul>', page, re.S)
+    assert dropped and "business_management" not in dropped[1], "an asked-for scope is no longer listed as dropped"
 
 
 def test_it_says_why_a_permission_was_dropped_from_the_defaults(client: Any) -> None:
     assert "business_management" not in default_scopes()
+    assert "instagram_business_content_publish" not in default_scopes(), "Instagram Login accounts get no stories"
     page = client.get(reverse("review_kit")).content.decode()
     dropped = re.search(r'<ul id="dropped-scopes">(.*?)</ul>', page, re.S)
     assert dropped and "business_management" in dropped[1] and "pages_show_list" in dropped[1]
+    assert "instagram_business_content_publish" in dropped[1] and "pages_manage_posts" in dropped[1]
     assert reverse("review_data_handling") in page and reverse("review_instructions") in page
 
 
@@ -94,3 +97,6 @@ def test_review_mode_shows_the_caption_bar_naming_the_permission(client: Any) ->
     page = client.get(reverse("metrics_help")).content.decode()
     bar = page.split('id="review-caption"')[1].split("</div>")[0]
     assert 'data-scope="instagram_business_manage_comments"' in bar and "js/review-caption.js" in page
+    docs = client.get(reverse("api-docs")).content.decode()
+    assert 'data-scope="instagram_business_manage_comments"' in docs.split('id="review-caption"')[1]
+    assert "js/review-caption.js" in docs and "css/review-caption.css" in docs, "the API docs show the bar too"

@@ -130,7 +130,7 @@ def start_worker(
     settings: Any, *extra: str, name: str = "test", env: dict[str, str] | None = None
 ) -> subprocess.Popen[bytes]:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = open(ARTIFACTS / f"celery-{name}{XDIST_SUFFIX}.log", "wb")
+    log = open(ARTIFACTS / f"celery-{name}.log", "wb")
     return subprocess.Popen(
         [
             sys.executable,
@@ -142,7 +142,7 @@ def start_worker(
             "-Q",
             ",".join(settings.CELERY_WORKER_QUEUES),
             "--hostname",
-            f"{name}{XDIST_SUFFIX}@%h",
+            f"{name}@%h",
             "--without-gossip",
             "--without-mingle",
             "-l",
@@ -188,7 +188,7 @@ class SuiteWorker:
             return
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         cache.delete(HEARTBEAT_KEY)
-        self.process = start_worker(self.settings, "--concurrency", "2", name="suite")
+        self.process = start_worker(self.settings, "--concurrency", "2", name=f"suite{XDIST_SUFFIX}")
         try:
             _wait_until(lambda: cache.get(HEARTBEAT_KEY) is not None, 120, "the Celery worker")
         except RuntimeError:

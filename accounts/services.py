@@ -32,8 +32,7 @@ from accounts.models import (
 from accounts.permissions import PermissionsDeclined, declined
 from accounts.signals import ConnectedAsset, assets_connected, profiles_deleting
 from meta import oauth
-from meta.client import GraphClient
-from meta.conf import FACEBOOK_GRAPH, INSTAGRAM_GRAPH, MetaConfig
+from meta.conf import MetaConfig, graph_host
 from meta.errors import MetaError, PermissionMissing, TokenInvalid
 from meta.redact import redact
 
@@ -218,7 +217,7 @@ def check_credential(credential: Credential) -> None:
     config = MetaConfig.from_settings()
     try:
         if credential.is_instagram_login:
-            credential.graph_client(config=config).get("me", {"fields": "user_id"})
+            oauth.check_token(credential.token, config, instagram_login=True)
         else:
             _check_facebook_token(credential, config)
     except MetaError as exc:
@@ -242,7 +241,7 @@ def _check_facebook_token(credential: Credential, config: MetaConfig) -> None:
     except MetaError as exc:
         # debug_token failing says more about our app token than about this one: ask with the token itself.
         logger.warning("debug_token failed for credential %s (%s); checking with /me", credential.pk, exc)
-        GraphClient(credential.token, host=FACEBOOK_GRAPH, config=config).get("me", {"fields": "id"})
+        oauth.check_token(credential.token, config, instagram_login=False)
         return
     if not data.get("is_valid"):
         error = data.get("error") or {}
@@ -409,9 +408,8 @@ def revoke_and_forget(credential_ids: list[int]) -> None:
     for credential in credentials:
         if credential.kind == CredentialKind.PAGE or not credential.has_token:
             continue
-        host = INSTAGRAM_GRAPH if credential.is_instagram_login else FACEBOOK_GRAPH
         try:
-            oauth.revoke_permissions(credential.token, host, config)
+            oauth.revoke_permissions(credential.token, graph_host(credential.is_instagram_login), config)
         except (TokenInvalid, PermissionMissing) as exc:  # already dead at Meta: nothing left to revoke
             logger.info("credential %s was already unusable at Meta: %s", credential.pk, redact(str(exc)))
     Credential.objects.filter(pk__in=credential_ids).delete()

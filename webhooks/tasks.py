@@ -22,6 +22,7 @@ from django.utils import timezone
 from accounts.models import Credential
 from accounts.services import handle_token_error
 from collector.models import Comment, CommentSource, Mention, Platform, Profile
+from meta import mentions
 from meta.errors import MetaError, PermissionMissing, RateLimited, TokenInvalid, TransientError
 from webhooks import inbox
 from webhooks.changes import Lookups, clean_text, storable
@@ -41,10 +42,6 @@ _broker_paused_until = 0.0
 # Deliveries stored by one process within this window share one broker message.
 FLUSH_SECONDS = 0.05
 PUBLISH_CHUNK = 200
-MENTIONED_MEDIA_FIELDS = (
-    "id,caption,media_type,media_product_type,permalink,timestamp,username,like_count,comments_count"
-)
-MENTIONED_COMMENT_FIELDS = "id,text,timestamp,username,like_count,media{id,permalink}"
 
 
 def enqueue(task: Task, *args: Any) -> bool:
@@ -226,19 +223,17 @@ def fetch_mention(mention_id: int) -> None:
         return
     profile = mention.profile
     credential = profile.credential
-    if mention.comment_id:
-        fields = f"mentioned_comment.comment_id({mention.comment_id}){{{MENTIONED_COMMENT_FIELDS}}}"
-    else:
-        fields = f"mentioned_media.media_id({mention.media_id}){{{MENTIONED_MEDIA_FIELDS}}}"
     try:
-        result = credential.graph_client().get(profile.meta_id, {"fields": fields})
+        result = mentions.mentioned(
+            credential.graph_client(), profile.meta_id, media_id=mention.media_id, comment_id=mention.comment_id
+        )
     except (TokenInvalid, PermissionMissing) as exc:
         handle_token_error(credential, exc)
         return
     except MetaError as exc:
         logger.warning("mention %s could not be fetched: %s", mention_id, exc)
         return
-    mention.raw = {**mention.raw, "fetched": result}
+    mention.raw = {**mention.raw, "fetched": result.body}
     mention.save(update_fields=["raw"])
 
 

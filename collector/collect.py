@@ -488,7 +488,7 @@ def poll_comments(job: Job, limit: int = COMMENT_MEDIA_PER_RUN) -> None:
        source). Media whose comments all came by webhook cost nothing beyond step 1.
 
     It does not set `Profile.webhooks_missing`: one place decides that flag,
-    webhooks.tasks.check_webhooks_arriving (every 30 minutes), from this very evidence: comments
+    webhooks.arrival.check_webhooks_arriving (every 30 minutes), from this very evidence: comments
     a poll stored that were made on Meta after the profile was connected and were older than the
     webhook grace (minutes) when first seen, so webhooks should have delivered them and did not;
     the history a first poll loads never counts, nor do the comments the first backfill stored

@@ -327,7 +327,7 @@ class Comment(models.Model):
             models.Index(fields=["media", "-timestamp"], name="comment_media_time"),
             models.Index(fields=["profile", "-timestamp"], name="comment_profile_time"),
             models.Index(fields=["meta_id"], name="comment_meta_id"),
-            # webhooks.tasks.check_webhooks_arriving reads each profile's comments since its last check.
+            # webhooks.arrival.check_webhooks_arriving reads each profile's comments since its last check.
             models.Index(fields=["profile", "first_seen_at"], name="comment_profile_seen"),
         ]
 

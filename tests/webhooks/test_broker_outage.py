@@ -27,7 +27,7 @@ from tests.conftest import ARTIFACTS, ROOT, start_worker, stop_worker, worker_en
 from tests.sandbox_process import free_port
 from tests.webhooks.conftest import IG_ACCOUNT_ID
 from webhooks.models import EventStatus, WebhookEvent
-from webhooks.tasks import SWEEP_AFTER_SECONDS
+from webhooks.processing import SWEEP_AFTER_SECONDS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

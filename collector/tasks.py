@@ -3,7 +3,7 @@
 Every task: takes the profile's Redis lock (another worker already on it -> retry shortly),
 records a CollectionRun, calls Meta through a client governed by meta.ratelimit, and on
 - RateLimited: marks the profile paused and retries when Meta said access returns;
-- TokenInvalid / PermissionMissing: accounts.services.handle_token_error flags the credential
+- TokenInvalid / PermissionMissing: accounts.token_errors.handle_token_error flags the credential
   needs_reconnect, and the work stops (no retry);
 - TransientError: retries with exponential backoff.
 They are idempotent (the pipeline writes only what changed), so a redelivered message
@@ -29,7 +29,7 @@ from redis.exceptions import LockNotOwnedError, RedisError
 from redis.lock import Lock
 
 from accounts.models import Credential
-from accounts.services import handle_token_error
+from accounts.token_errors import handle_token_error
 from collector import collect
 from collector.models import CollectionRun, CollectionStatus, Profile, RunKind, RunOutcome
 from meta.client import backoff_delay

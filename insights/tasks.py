@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from accounts.services import handle_token_error
+from accounts.token_errors import handle_token_error
 from collector.models import Comment
 from insights.aggregates import rebuild_daily_metrics as rebuild
 from insights.models import NEEDS_RECONNECT, ActionKind, ActionStatus, CommentAction, FailureReason, MessageReply
@@ -118,7 +118,7 @@ def send_message_reply(self: Task, reply_id: int) -> str:
         )
     except TokenInvalid as exc:
         # A missing messaging permission is refused below but leaves the credential collecting, as
-        # webhooks.tasks.sync_conversations does: messaging is one permission among several.
+        # webhooks.conversation_sync.sync_conversations does: messaging is one permission among several.
         handle_token_error(credential, exc)
         reply.refused(exc)
     except (RateLimited, TransientError) as exc:

@@ -6,7 +6,7 @@ from datetime import datetime
 from celery import Task, shared_task
 from django.utils import timezone
 
-from accounts.services import handle_token_error
+from accounts.token_errors import handle_token_error
 from meta.errors import (
     ContainerNotReady,
     MetaError,

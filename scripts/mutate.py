@@ -77,7 +77,7 @@ MUTATIONS = [
     ),
     Mutation(
         "Instagram refresh window 10 days -> 60",
-        "accounts/services.py",
+        "accounts/lifecycle.py",
         "REFRESH_WINDOW = timedelta(days=10)",
         "REFRESH_WINDOW = timedelta(days=60)",
         ("tests/accounts/test_token_lifecycle.py", "-k", "instagram_token"),

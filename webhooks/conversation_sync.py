@@ -7,7 +7,7 @@ import logging
 from celery import Task, shared_task
 
 from accounts.models import Credential
-from accounts.services import handle_token_error
+from accounts.token_errors import handle_token_error
 from collector.models import Platform, Profile
 from meta.errors import MetaError, PermissionMissing, RateLimited, TokenInvalid, TransientError
 from webhooks import inbox

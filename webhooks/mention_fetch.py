@@ -6,7 +6,7 @@ import logging
 
 from celery import shared_task
 
-from accounts.services import handle_token_error
+from accounts.token_errors import handle_token_error
 from collector.models import Mention
 from meta import mentions
 from meta.errors import MetaError, PermissionMissing, TokenInvalid

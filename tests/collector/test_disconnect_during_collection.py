@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from accounts.services import begin_disconnect
+from accounts.forget import begin_disconnect
 from collector.models import CollectionRun, Media, Profile
 from collector.tasks import backfill_profile
 from tests.collector.conftest import wait_for

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from collector.models import Comment, Media, MediaProductType, Profile
 from insights import audit
 from insights.models import ActionKind, CommentAction
+from insights.tasks import perform_comment_action
 
 PAGE_SIZE = 20
 REPLY_MAX_LENGTH = 2200  # Instagram's caption and comment limit
@@ -170,8 +171,6 @@ def post_label(media: Media) -> str:
 
 def request_action(comment: Comment, kind: str, user: Any, text: str = "") -> CommentAction:
     """Store the request and queue the task once it is committed: the page shows it pending."""
-    from insights.tasks import perform_comment_action
-
     action = CommentAction.objects.create(
         comment=comment, kind=ActionKind(kind), text=text if kind == ActionKind.REPLY else "", requested_by=user
     )

@@ -14,15 +14,7 @@ from django.utils import timezone
 from accounts import tasks, token_errors
 from accounts.models import Credential, CredentialKind, CredentialStatus
 from meta.errors import MetaError, PermissionMissing
-
-
-def wait_for(check: Any, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")
+from tests.waiting import wait_for
 
 
 def expired_instagram_credential(sandbox: Any, owner: Any, organization: Any, connect: Any, minted: Any) -> Credential:

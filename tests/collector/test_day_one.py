@@ -28,7 +28,7 @@ from collector.models import (
 )
 from collector.tasks import backfill_profile
 from meta.oauth import IssuedToken
-from tests.collector.conftest import wait_for
+from tests.waiting import wait_for
 from webhooks.tasks import check_webhooks_arriving
 
 

@@ -14,13 +14,13 @@ SEED_PLAN = 1 + 20 + 1000
 def main() -> str:
     with sandbox() as url:
         django_on_bench_database()
-        from collector import collect
+        from collector import collect, media_insights
 
         profile = connected_profile(url, f"bench.calls.{int(time.time())}", 1000)
         requests.post(f"{url}/_sandbox/calls/reset", timeout=10)
         started = time.perf_counter()
         collect.backfill(collect.Job(profile=profile, client=profile.credential.graph_client()))
-        collect.collect_stories(collect.Job(profile=profile, client=profile.credential.graph_client()))
+        media_insights.collect_stories(collect.Job(profile=profile, client=profile.credential.graph_client()))
         elapsed = time.perf_counter() - started
         calls = requests.get(f"{url}/_sandbox/calls", timeout=10).json()
         stored = profile.media.count()

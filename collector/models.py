@@ -387,7 +387,7 @@ class CollectionRun(models.Model):
     outcome = models.CharField(_("outcome"), max_length=20, choices=RunOutcome.choices, default=RunOutcome.RUNNING)
     error = models.TextField(_("error"), blank=True)
     worker = models.CharField(_("worker"), max_length=200, blank=True)
-    # A running run touches this every 15 s (collector.tasks.Heartbeat); one that stops touching it lost its worker
+    # A running run touches this every 15 s (collector.runs.Heartbeat); one that stops touching it lost its worker
     # (collector.stale_work re-queues it: the database, not the broker, says what is pending).
     heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
     # The token of the profile's Redis lock while it runs: a run found dead frees exactly its own.

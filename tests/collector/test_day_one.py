@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts import connect as connecting
 from accounts.models import Organization
-from collector.collect import HISTORY_DAYS
+from collector.account_insights import HISTORY_DAYS
 from collector.models import (
     CollectionRun,
     Comment,

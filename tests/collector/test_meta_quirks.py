@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, Role
-from collector import collect
+from collector import account_insights, collect, media_insights
 from collector.models import InsightsUnavailable, Media, MediaInsight, Profile, ProfileSnapshot
 from meta import instagram
 from meta.errors import UnsupportedMetric
@@ -110,7 +110,7 @@ def test_pages_meta_finds_too_large_are_asked_again_at_half_the_size(sandbox, co
 def test_the_snapshot_keeps_reach_by_surface_and_follower_pairs(sandbox, connect) -> None:
     profile = connect("ifma.caxias")
 
-    collect.snapshot(job(profile))
+    account_insights.snapshot(job(profile))
 
     snapshot = ProfileSnapshot.objects.get(profile=profile)
     surfaces = snapshot.reach_breakdown
@@ -124,7 +124,7 @@ def test_the_snapshot_keeps_reach_by_surface_and_follower_pairs(sandbox, connect
 def test_a_story_seen_by_fewer_than_five_is_stored_as_hidden_not_zero(sandbox, connect) -> None:
     profile = connect("ifma.caxias")
 
-    collect.collect_stories(job(profile))
+    media_insights.collect_stories(job(profile))
 
     stories = Media.objects.filter(profile=profile, media_product_type="STORY")
     hidden = stories.get(insights_unavailable=InsightsUnavailable.BELOW_PRIVACY_FLOOR)
@@ -139,7 +139,7 @@ def test_an_account_under_100_followers_keeps_its_follow_figures_as_hidden(sandb
     ).raise_for_status()
     profile = connect("quirks.small")
 
-    collect.account_history(job(profile))
+    account_insights.account_history(job(profile))
 
     snapshots = ProfileSnapshot.objects.filter(profile=profile)
     assert snapshots.count() > 1 and snapshots.get(date=timezone.now().date()).followers_count == 80

@@ -11,7 +11,8 @@ from collector import pages as page_jobs
 from collector import pipeline
 from collector.collect import Job, refresh_profile
 from collector.models import FOLLOWER_PRIVACY_FLOOR, Platform, Profile, ProfileSnapshot
-from meta import instagram, metrics
+from meta import account_insights as account
+from meta import metrics
 from meta.errors import MetaError, PermissionMissing, RateLimited, TokenInvalid, TransientError
 
 # Day one's account history: today's snapshot and the days before it that Meta's follower_count
@@ -25,7 +26,7 @@ def _account_values(body: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for item in body.get("data") or []:
         total = item.get("total_value") or {}
-        rows = instagram.breakdown_results(total)
+        rows = account.breakdown_results(total)
         if item["name"] == metrics.ACCOUNT_FOLLOWS:
             split = {row.get("follow_type"): row["value"] for row in rows}
             values["follows"], values["unfollows"] = split.get("FOLLOWER"), split.get("NON_FOLLOWER")
@@ -70,7 +71,7 @@ def snapshot(job: Job) -> None:
     if profile.platform == Platform.INSTAGRAM:
         midnight = _midnight(today)
         values |= _account_values(
-            instagram.account_insights(job.client, profile.meta_id, midnight - timedelta(days=1), midnight)
+            account.account_insights(job.client, profile.meta_id, midnight - timedelta(days=1), midnight)
         )
     values["suppressed"] = _withheld(profile, values)
     ProfileSnapshot.objects.update_or_create(profile=profile, date=today, defaults=values)
@@ -107,11 +108,11 @@ def account_history(job: Job) -> None:
     missing = [day for day in dates if day not in held]
     if not missing:
         return
-    series = instagram.new_followers(job.client, profile.meta_id, _midnight(dates[-1]), _midnight(today))
+    series = account.new_followers(job.client, profile.meta_id, _midnight(dates[-1]), _midnight(today))
     gained = {_day_of(point["end_time"]): point.get("value") or 0 for point in series}
     followers = _followers_worked_back(profile.followers_count, gained, dates)
     windows = {day: (_midnight(day) - timedelta(days=1), _midnight(day)) for day in missing}
-    totals = instagram.daily_account_totals(job.client, profile.meta_id, list(windows.values()))
+    totals = account.daily_account_totals(job.client, profile.meta_id, list(windows.values()))
     rows = [
         _history_row(profile, day, totals[window], gained, followers)
         for day, window in windows.items()

@@ -44,9 +44,9 @@ MUTATIONS = [
     ),
     Mutation(
         "conversation to reply to looked up without its profile",
-        "insights/views.py",
-        "    profile = _acting_profile(request, pk)\n    conversation = get_object_or_404(profile.conversations,",
-        "    profile = _acting_profile(request, pk)\n"
+        "insights/message_views.py",
+        "    profile = acting_profile(request, pk)\n    conversation = get_object_or_404(profile.conversations,",
+        "    profile = acting_profile(request, pk)\n"
         "    conversation = get_object_or_404(profile.conversations.model.objects,",
         (CROSS, "-k", "message_reply and conversation_pk"),
     ),
@@ -61,18 +61,18 @@ MUTATIONS = [
         "role check removed from comment_delete",
         "insights/views.py",
         "def comment_delete(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:\n"
-        "    profile = _acting_profile(request, pk)",
+        "    profile = acting_profile(request, pk)",
         "def comment_delete(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:\n"
-        "    profile = _profile(request, pk)",
+        "    profile = reading_profile(request, pk)",
         (ROLES, "-k", "comment_delete and viewer"),
     ),
     Mutation(
         "role check removed from message_reply",
-        "insights/views.py",
+        "insights/message_views.py",
         "def message_reply(request: HttpRequest, pk: int, conversation_pk: int) -> HttpResponse:\n"
-        "    profile = _acting_profile(request, pk)",
+        "    profile = acting_profile(request, pk)",
         "def message_reply(request: HttpRequest, pk: int, conversation_pk: int) -> HttpResponse:\n"
-        "    profile = _profile(request, pk)",
+        "    profile = reading_profile(request, pk)",
         (ROLES, "-k", "message_reply and viewer"),
     ),
     Mutation(

@@ -147,6 +147,21 @@ MUTATIONS = [
         "    except TokenInvalid as exc:\n        handle_token_error(credential, exc)\n        action.refused(exc)",
         ("tests/insights/test_token_outcome.py",),
     ),
+    # -- the code issue #12's refactor moved (meta/, publishing's queueing) -------------------------
+    Mutation(
+        "unhiding a comment asks Meta to hide it",
+        "meta/moderation.py",
+        'data={"hide": "true" if hidden else "false"}',
+        'data={"hide": "true"}',
+        ("tests/insights/test_comment_moderation.py", "-k", "hide_unhide"),
+    ),
+    Mutation(
+        "a story's client is not told how publishing ended",
+        "publishing/tasks.py",
+        "    outcome = _publish(self, story)\n    announce(story)\n",
+        "    outcome = _publish(self, story)\n",
+        ("tests/publishing/test_story_callbacks.py", "-k", "published_story or failed_story"),
+    ),
 ]
 
 

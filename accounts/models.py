@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import vault
 from meta.client import GraphClient
-from meta.conf import FACEBOOK_GRAPH, INSTAGRAM_GRAPH
+from meta.conf import graph_host
 
 
 class OrganizationQuerySet(models.QuerySet["Organization"]):
@@ -239,8 +239,7 @@ class Credential(models.Model):
 
     def graph_client(self, **options: object) -> GraphClient:
         """A client on the host this token belongs to: Instagram Login tokens fail on graph.facebook.com."""
-        host = INSTAGRAM_GRAPH if self.is_instagram_login else FACEBOOK_GRAPH
-        return GraphClient(self.token, host=host, **options)  # type: ignore[arg-type]
+        return GraphClient(self.token, host=graph_host(self.is_instagram_login), **options)  # type: ignore[arg-type]
 
     def expires_in(self) -> timedelta | None:
         return None if self.expires_at is None else self.expires_at - timezone.now()

@@ -20,7 +20,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import services
+from accounts import connect
 from accounts.models import Credential, CredentialKind, Membership, Organization
 from accounts.permissions import DECLINED_SESSION_KEY, PermissionsDeclined
 from meta.errors import MetaError
@@ -59,12 +59,12 @@ def connect_login(request: HttpRequest, user: Any, sociallogin: SocialLogin) -> 
     expires_in = int((token.expires_at - timezone.now()).total_seconds()) if token.expires_at else None
     permissions = str(sociallogin.account.extra_data.get("permissions") or "")
     issued = IssuedToken(token.token, expires_in, tuple(scope for scope in permissions.split(",") if scope))
-    organization = services.organization_for(user)
+    organization = connect.organization_for(user)
     try:
         if provider == "instagram_business":
-            credentials = services.connect_instagram(organization, user, issued)
+            credentials = connect.connect_instagram(organization, user, issued)
         else:
-            credentials = services.connect_facebook(organization, user, issued)
+            credentials = connect.connect_facebook(organization, user, issued)
     except PermissionsDeclined as exc:
         remember_declined(request, provider, exc.scopes)
         messages.error(

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from accounts import access, services, tasks
+from accounts import access, forget, tasks
 from accounts.forms import DisconnectForm, InviteForm, RetentionForm, RoleForm
 from accounts.models import (
     Credential,
@@ -79,12 +79,12 @@ def _managed_credential(request: HttpRequest, credential_id: int) -> Credential:
 @login_required
 def disconnect(request: HttpRequest, credential_id: int) -> HttpResponse:
     credential = _managed_credential(request, credential_id)
-    connection = services.connection_of(credential)
+    connection = forget.connection_of(credential)
     profiles = credential.organization.profiles.filter(credential__in=connection)
     form = DisconnectForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         delete_data = form.cleaned_data["data"] == DisconnectForm.DELETE
-        ids = services.begin_disconnect(credential, delete_data=delete_data)
+        ids = forget.begin_disconnect(credential, delete_data=delete_data)
         transaction.on_commit(lambda: tasks.revoke_and_forget.delay(ids))
         messages.success(
             request,
@@ -223,7 +223,7 @@ def meta_deauthorize(request: HttpRequest) -> HttpResponse:
     payload = _signed_payload(request)
     if payload is None:
         return HttpResponseBadRequest("invalid signed_request")
-    revoked = services.deauthorize(payload["user_id"])
+    revoked = forget.deauthorize(payload["user_id"])
     return JsonResponse({"revoked": revoked})
 
 

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from meta.signing import sign_body
+from socialdatalab import celery_command
 from tests.sandbox_process import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -346,33 +347,14 @@ class Stack:
             "nice",
             "-n",
             str(niceness),
-            PYTHON,
-            "-m",
-            "celery",
-            "-A",
-            "socialdatalab",
-            "worker",
-            "-Q",
-            "webhooks,collect,default",
-            "--concurrency",
-            str(concurrency),
-            "--without-gossip",
-            "--without-mingle",
-            "-l",
-            "WARNING",
-        )
+            *celery_command.worker(
+                "--concurrency", str(concurrency), "--without-gossip", "--without-mingle",
+                queues=("webhooks", "collect", "default"), loglevel="WARNING",
+            ),
+        )  # fmt: skip
         self.spawn(
             "beat",
-            PYTHON,
-            "-m",
-            "celery",
-            "-A",
-            "socialdatalab",
-            "beat",
-            "-l",
-            "WARNING",
-            "--schedule",
-            str(self.logs / "celerybeat-schedule"),
+            *celery_command.beat("--schedule", str(self.logs / "celerybeat-schedule"), loglevel="WARNING"),
         )
 
     def hold_processing(self, held: bool) -> None:

@@ -1,6 +1,6 @@
 """Coding every stored comment: the Celery task that codes what an older classifier (or none) coded.
 
-New comments are coded as they are stored (collector.collect.load_comments, webhooks.store); this
+New comments are coded as they are stored (collector.comment_polling.load_comments, webhooks.store); this
 task catches up the rest: every comment after this feature's migration, and every comment again
 after a new classifier version (its `coded_by` differs from classifier.LABEL). Beat runs it hourly
 (migration 0012); `manage.py shell -c "from collector.coding import code_comments; code_comments.delay()"`

@@ -354,7 +354,7 @@ class Comment(CodedComment):
             models.Index(fields=["media", "-timestamp"], name="comment_media_time"),
             models.Index(fields=["profile", "-timestamp"], name="comment_profile_time"),
             models.Index(fields=["meta_id"], name="comment_meta_id"),
-            # webhooks.tasks.check_webhooks_arriving reads each profile's comments since its last check.
+            # webhooks.arrival.check_webhooks_arriving reads each profile's comments since its last check.
             models.Index(fields=["profile", "first_seen_at"], name="comment_profile_seen"),
             # The comments page's "questions not yet answered", newest first.
             models.Index(
@@ -419,7 +419,7 @@ class CollectionRun(models.Model):
     outcome = models.CharField(_("outcome"), max_length=20, choices=RunOutcome.choices, default=RunOutcome.RUNNING)
     error = models.TextField(_("error"), blank=True)
     worker = models.CharField(_("worker"), max_length=200, blank=True)
-    # A running run touches this every 15 s (collector.tasks.Heartbeat); one that stops touching it lost its worker
+    # A running run touches this every 15 s (collector.runs.Heartbeat); one that stops touching it lost its worker
     # (collector.stale_work re-queues it: the database, not the broker, says what is pending).
     heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
     # The token of the profile's Redis lock while it runs: a run found dead frees exactly its own.

@@ -39,7 +39,8 @@ def requeue_stale_work() -> dict[str, int]:
 
 
 def requeue_stale_runs() -> int:
-    from collector.tasks import RUN_TASKS, release_lock_of  # the collector's whole stack
+    from collector.runs import release_lock_of
+    from collector.tasks import RUN_TASKS  # the collector's whole stack
 
     now = timezone.now()
     cutoff = now - timedelta(seconds=settings.COLLECTOR_STALE_RUN_SECONDS)

@@ -1,199 +1,25 @@
 """Collection tasks (queue `collect`). Each takes a profile id, never a token.
 
-Every task: takes the profile's Redis lock (another worker already on it -> retry shortly),
-records a CollectionRun, calls Meta through a client governed by meta.ratelimit, and on
-- RateLimited: marks the profile paused and retries when Meta said access returns;
-- TokenInvalid / PermissionMissing: accounts.services.handle_token_error flags the credential
-  needs_reconnect, and the work stops (no retry);
-- TransientError: retries with exponential backoff.
-They are idempotent (the pipeline writes only what changed), so a redelivered message
-(acks_late) repeats harmlessly.
+Every task is one run of collector.runs.run_job (the lock, the run row, its heartbeat, and what a
+Meta error makes of it). They are idempotent (the pipeline writes only what changed), so a
+redelivered message (acks_late) repeats harmlessly.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import random
-import threading
-import uuid
-from collections.abc import Callable
 from datetime import timedelta
 
 from celery import Task, shared_task
-from django.conf import settings
-from django.db import DatabaseError, connection
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from redis.exceptions import LockNotOwnedError, RedisError
-from redis.lock import Lock
 
-from accounts.models import Credential
-from accounts.services import handle_token_error
-from collector import audience, collect, stories
-from collector.gaps import CLOSED_BY_A_RUN, DataGap, GapReason
-from collector.models import CollectionRun, CollectionStatus, Profile, RunKind, RunOutcome
-from meta.client import backoff_delay
-from meta.conf import MetaConfig
-from meta.errors import PermissionMissing, RateLimited, TokenInvalid, TransientError
-from meta.ratelimit import RedisGovernor
-from meta.redact import redact
+from collector import account_insights, audience, collect, comment_polling, media_insights, stories
+from collector.models import CollectionRun, Profile, RunKind, RunOutcome
+from collector.runs import run_job
 
 logger = logging.getLogger(__name__)
-# Short, and extended at every heartbeat: a killed worker's lock lapses within a minute (or sooner:
-# collector.stale_work frees the lock of a run it finds dead), so the re-queued run is not kept
-# waiting behind a dead owner.
-LOCK_TTL = 60
-BEAT_EVERY = LOCK_TTL / 4  # the heartbeat thread's period (and each chunk of media beats too)
-LOCK_BUSY_RETRY = (2.0, 6.0)
-TRANSIENT_RETRIES = 5
 POLL_EVERY = timedelta(hours=1)  # comment polling of a profile whose webhooks arrive
-
-
-def lock_key(profile_id: int) -> str:
-    return f"collector:lock:profile:{profile_id}"
-
-
-def governor_for(profile: Profile) -> RedisGovernor:
-    config = MetaConfig.from_settings()
-    credential = profile.credential
-    app = config.instagram_app_id if credential is not None and credential.is_instagram_login else config.app_id
-    return RedisGovernor(
-        collect.redis_client(),
-        account=profile.meta_id,
-        app=app,
-        budget=settings.META_HOURLY_CALL_BUDGET,
-        window=settings.META_BUDGET_WINDOW_SECONDS,
-        default_pause=settings.META_RATE_LIMIT_PAUSE_SECONDS,
-    )
-
-
-def run_job(task: Task, profile_id: int, kind: RunKind, work: Callable[[collect.Job], None]) -> str:
-    profile = Profile.objects.select_related("credential").filter(pk=profile_id).first()
-    if profile is None:
-        return "gone"
-    credential = profile.credential
-    if credential is None or not credential.is_usable:
-        Profile.objects.filter(pk=profile_id).update(collection_status=CollectionStatus.NEEDS_RECONNECT)
-        # Found dead elsewhere (the daily check, a deauthorize): the ledger learns it here.
-        said = credential.last_error if credential is not None else ""
-        DataGap.objects.begin(profile_id, _token_gap(said), said)
-        return "no usable credential"
-    # thread_local=False: the heartbeat thread extends the lock this thread took.
-    lock = collect.redis_client().lock(lock_key(profile_id), timeout=LOCK_TTL, thread_local=False)
-    token = uuid.uuid4().hex
-    if not lock.acquire(blocking=False, token=token):
-        raise task.retry(countdown=random.uniform(*LOCK_BUSY_RETRY))
-    run = CollectionRun.objects.create(
-        profile=profile,
-        kind=kind,
-        worker=f"{task.request.hostname or ''} pid {os.getpid()}",
-        heartbeat_at=timezone.now(),
-        lock_token=token,
-    )
-    governor = governor_for(profile)
-    client = credential.graph_client(governor=governor)
-    Profile.objects.filter(pk=profile_id).update(collection_status=CollectionStatus.RUNNING)
-    heartbeat = Heartbeat(lock, run.pk)
-    job = collect.Job(profile=profile, client=client, heartbeat=heartbeat.beat)
-    status, outcome, error, retry_in = CollectionStatus.IDLE, RunOutcome.OK, "", None
-    try:
-        with heartbeat:
-            work(job)
-    except RateLimited as exc:
-        # The governor holds the pause Meta asked for (or our default when Meta named none).
-        retry_in = governor.paused_for() or exc.retry_after
-        status, outcome, error = CollectionStatus.PAUSED, RunOutcome.RETRY, str(exc)
-        DataGap.objects.begin(profile_id, GapReason.RATE_LIMITED, error)
-    except (TokenInvalid, PermissionMissing) as exc:
-        # The accounts room decides what a dead token means for the credential (and tells the
-        # person); every later job sees an unusable credential and makes no call.
-        handle_token_error(credential, exc)
-        status, outcome, error = CollectionStatus.NEEDS_RECONNECT, RunOutcome.NEEDS_RECONNECT, redact(str(exc))
-        if Credential.objects.usable().filter(pk=credential.pk).exists():
-            # The token failed after the credential got a new one (a reconnect meanwhile, seed_demo
-            # after a restart): the next try uses the new token.
-            status, outcome, retry_in = CollectionStatus.QUEUED, RunOutcome.RETRY, random.uniform(*LOCK_BUSY_RETRY)
-        else:
-            DataGap.objects.begin(profile_id, _token_gap(str(exc), exc), error)
-    except TransientError as exc:
-        status, outcome, error = CollectionStatus.FAILED, RunOutcome.FAILED, str(exc)
-        if task.request.retries < TRANSIENT_RETRIES:
-            status, outcome, retry_in = (
-                CollectionStatus.QUEUED,
-                RunOutcome.RETRY,
-                5 + backoff_delay(task.request.retries, 5, 300),
-            )
-    except Exception as exc:
-        status, outcome, error = CollectionStatus.FAILED, RunOutcome.FAILED, f"{type(exc).__name__}: {exc}"
-        if Profile.objects.filter(pk=profile_id).exists():
-            raise
-        # Disconnected with its data deleted while we collected: nothing to keep, nothing to retry.
-        logger.info("%s of profile %s stopped: the profile was deleted meanwhile", kind, profile_id)
-        return "gone"
-    finally:
-        run.finished_at = timezone.now()
-        run.graph_calls, run.items_upserted, run.outcome, run.error = client.calls, job.upserted, outcome, error
-        try:
-            # update_fields: an UPDATE only (a plain save() would insert a run deleted with its
-            # profile meanwhile); post_save still tells insights to rebuild its aggregates.
-            run.save(update_fields=["finished_at", "graph_calls", "items_upserted", "outcome", "error"])
-        except DatabaseError:
-            if CollectionRun.objects.filter(pk=run.pk).exists():
-                raise
-        next_retry = timezone.now() + timedelta(seconds=retry_in) if retry_in is not None else None
-        Profile.objects.filter(pk=profile_id).update(
-            collection_status=status, last_error=error, next_retry_at=next_retry
-        )
-        try:
-            lock.release()
-        except LockNotOwnedError:  # it lapsed (a stalled run): whoever holds it now keeps it
-            logger.warning("%s of profile %s outlived its lock", kind, profile_id)
-    if outcome == RunOutcome.OK:
-        DataGap.objects.end(profile_id, *CLOSED_BY_A_RUN, at=run.finished_at)
-    if retry_in is not None:
-        logger.info("%s of profile %s postponed %.0fs: %s", kind, profile_id, retry_in, error)
-        raise task.retry(countdown=retry_in + random.uniform(0, 1))
-    return outcome
-
-
-def _token_gap(message: str, exc: Exception | None = None) -> GapReason:
-    """Meta's 190/463 ("Session has expired") is an expiry; anything else a revoked or removed grant."""
-    expired = getattr(exc, "subcode", None) == 463 or "expired" in message.lower()
-    return GapReason.TOKEN_EXPIRED if expired else GapReason.TOKEN_REVOKED
-
-
-class Heartbeat:
-    """While a run works, a thread says so every BEAT_EVERY seconds: it extends the profile's lock
-    and stamps CollectionRun.heartbeat_at, whatever the job is doing (a long Graph call, a batch).
-    A killed worker stops beating; collector.stale_work then re-queues the run."""
-
-    def __init__(self, lock: Lock, run_id: int) -> None:
-        self.lock, self.run_id = lock, run_id
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name=f"heartbeat-run-{run_id}", daemon=True)
-
-    def beat(self) -> None:
-        self.lock.extend(LOCK_TTL, replace_ttl=True)
-        CollectionRun.objects.filter(pk=self.run_id).update(heartbeat_at=timezone.now())
-
-    def _loop(self) -> None:
-        try:
-            while not self._stop.wait(BEAT_EVERY):
-                try:
-                    self.beat()
-                except (RedisError, DatabaseError):  # a blip: the next beat, or the chunk's, retries
-                    logger.warning("heartbeat of run %s missed", self.run_id, exc_info=True)
-        finally:
-            connection.close()  # this thread's own database connection
-
-    def __enter__(self) -> Heartbeat:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
@@ -220,23 +46,23 @@ def collect_stories(self: Task, profile_id: int) -> str:
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
 def refresh_deep_insights(self: Task, profile_id: int) -> str:
-    return run_job(self, profile_id, RunKind.INSIGHTS, collect.deep_insights)
+    return run_job(self, profile_id, RunKind.INSIGHTS, media_insights.deep_insights)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
 def snapshot_profile(self: Task, profile_id: int) -> str:
-    return run_job(self, profile_id, RunKind.SNAPSHOT, collect.snapshot)
+    return run_job(self, profile_id, RunKind.SNAPSHOT, account_insights.snapshot)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
 def account_history(self: Task, profile_id: int) -> str:
-    """Today's snapshot and the past days Meta still has (collect.account_history)."""
-    return run_job(self, profile_id, RunKind.HISTORY, collect.account_history)
+    """Today's snapshot and the past days Meta still has (account_insights.account_history)."""
+    return run_job(self, profile_id, RunKind.HISTORY, account_insights.account_history)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
 def poll_comments(self: Task, profile_id: int) -> str:
-    return run_job(self, profile_id, RunKind.COMMENTS, collect.poll_comments)
+    return run_job(self, profile_id, RunKind.COMMENTS, comment_polling.poll_comments)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
@@ -293,7 +119,7 @@ def audience_all() -> int:
 @shared_task(acks_late=True)
 def poll_comments_all() -> int:
     """Queue comment polls (beat, every 15 minutes): profiles whose comment webhooks are missing
-    every time, the others when their last poll is POLL_EVERY old (see collect.poll_comments)."""
+    every time, the others when their last poll is POLL_EVERY old (see comment_polling.poll_comments)."""
     polled_lately = CollectionRun.objects.filter(
         profile=OuterRef("pk"), kind=RunKind.COMMENTS, started_at__gte=timezone.now() - POLL_EVERY
     )
@@ -318,15 +144,3 @@ RUN_TASKS: dict[str, Task] = {
     RunKind.COMMENTS: poll_comments,
     RunKind.AUDIENCE: collect_audience,
 }
-
-
-def release_lock_of(run: CollectionRun) -> bool:
-    """Free the profile's lock if this run still holds it (its worker is gone): the re-queued
-    run starts at once instead of waiting out the TTL. Another run's lock is left alone."""
-    lock = collect.redis_client().lock(lock_key(run.profile_id), thread_local=False)
-    lock.local.token = run.lock_token.encode()
-    try:
-        lock.release()
-    except LockNotOwnedError:
-        return False
-    return True

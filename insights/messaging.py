@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from collector.models import Profile
 from insights import audit
 from insights.models import ActionStatus, AuditAction, MessageReply, QuickReply
+from insights.tasks import send_message_reply
 from webhooks.models import Conversation, Message
 
 WINDOW = timedelta(hours=24)
@@ -107,8 +108,6 @@ def reply_blocker(profile: Profile) -> str:
 def request_reply(conversation: Conversation, user: Any, text: str, *, human_agent: bool) -> MessageReply:
     """Store what a member typed and clicked Send on, then queue it: the messages view is the one
     caller, and `human_agent` is true only when that click came in the Human Agent window."""
-    from insights.tasks import send_message_reply
-
     reply = MessageReply.objects.create(
         conversation=conversation, text=text, requested_by=user, human_agent=human_agent
     )

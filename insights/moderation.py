@@ -20,6 +20,7 @@ from collector.coded import Flag, Sentiment
 from collector.models import Comment, Media, MediaProductType, Profile
 from insights import audit
 from insights.models import ActionKind, CommentAction
+from insights.tasks import perform_comment_action
 
 PAGE_SIZE = 20
 REPLY_MAX_LENGTH = 2200  # Instagram's caption and comment limit
@@ -195,8 +196,6 @@ def post_label(media: Media) -> str:
 
 def request_action(comment: Comment, kind: str, user: Any, text: str = "") -> CommentAction:
     """Store the request and queue the task once it is committed: the page shows it pending."""
-    from insights.tasks import perform_comment_action
-
     action = CommentAction.objects.create(
         comment=comment, kind=ActionKind(kind), text=text if kind == ActionKind.REPLY else "", requested_by=user
     )

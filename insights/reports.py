@@ -11,11 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.db.models import Avg, Case, Count, OuterRef, QuerySet, Subquery, Sum, Value, When
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
-from django.utils.translation import ngettext
+from django.db.models import Case, OuterRef, QuerySet, Subquery, Sum, Value, When
 
 from collector.models import Media, MediaInsight, MediaProductType, Profile, ProfileSnapshot
 from insights import metrics
@@ -23,7 +20,6 @@ from insights.aggregates import INTERACTIONS
 from insights.models import DailyMetric, MediaKind
 from insights.periods import Period
 
-HEAT_LEVELS = 5
 SUMMED = (
     "posts",
     "posts_with_reach",
@@ -192,7 +188,7 @@ def engagement(profile: Profile, period: Period) -> Engagement:
     return report
 
 
-def _feed_media(profile: Profile, period: Period) -> Any:
+def feed_media(profile: Profile, period: Period) -> Any:
     start, end = period.bounds()
     return Media.objects.filter(profile=profile, is_deleted=False, timestamp__gte=start, timestamp__lt=end).exclude(
         media_product_type=MediaProductType.STORY
@@ -217,56 +213,13 @@ def ranked_posts(profile: Profile, period: Period, limit: int = 5) -> tuple[list
         "views",
         "total_interactions",
     )
-    ranked = _feed_media(profile, period).annotate(engagement=INTERACTIONS).only(*columns)
+    ranked = feed_media(profile, period).annotate(engagement=INTERACTIONS).only(*columns)
     top = list(ranked.order_by("-engagement", "-timestamp")[:limit])
     bottom = list(ranked.order_by("engagement", "-timestamp")[:limit]) if top else []
     for post in [*top, *bottom]:
         post.er_reach = metrics.rate(post.engagement, post.reach)
         post.kind_label = MediaKind(MediaKind.of(post.media_type, post.media_product_type)).label
     return top, bottom
-
-
-@dataclass
-class Heatmap:
-    rows: list[tuple[int, list[dict[str, Any]]]]  # (ISO weekday, 24 cells)
-    best: dict[str, Any] | None
-
-
-def best_time_heatmap(profile: Profile, period: Period, zone: ZoneInfo) -> Heatmap:
-    """Average interactions per post by weekday by hour in the viewer's zone: one grouped query."""
-    cells = (
-        _feed_media(profile, period)
-        .annotate(weekday=ExtractIsoWeekDay("timestamp", tzinfo=zone), hour=ExtractHour("timestamp", tzinfo=zone))
-        .values("weekday", "hour")
-        .annotate(average=Avg(INTERACTIONS), posts=Count("id"))
-        .order_by()
-    )
-    grid = {(cell["weekday"], cell["hour"]): cell for cell in cells}
-    peak = max((cell["average"] or 0 for cell in grid.values()), default=0)
-    rows = []
-    for weekday in range(1, 8):
-        row = []
-        for hour in range(24):
-            cell = grid.get((weekday, hour))
-            average = float(cell["average"] or 0) if cell else None
-            level = 0 if not cell or not peak else max(1, round(HEAT_LEVELS * (average or 0) / peak))
-            posts = cell["posts"] if cell else 0
-            row.append(
-                {
-                    "hour": hour,
-                    "average": average,
-                    "shown": round(average) if average is not None else "",
-                    "posts": posts,
-                    "posts_label": ngettext("%(posts)s post", "%(posts)s posts", posts) % {"posts": posts},
-                    "level": level,
-                }
-            )
-        rows.append((weekday, row))
-    best = None
-    if grid:
-        weekday, hour = max(grid, key=lambda key: (grid[key]["average"] or 0, grid[key]["posts"]))
-        best = {"weekday": weekday, "hour": hour, "average": float(grid[(weekday, hour)]["average"] or 0)}
-    return Heatmap(rows=rows, best=best)
 
 
 # `suppressed`: the values Meta withheld below its privacy floor ({metric: floor}).
@@ -294,7 +247,7 @@ def stories(profile: Profile, period: Period, limit: int = 12) -> list[dict[str,
 def follower_series(profile: Profile, days: int = 365) -> list[dict[str, Any]]:
     """Followers per day from the snapshots, for the growth chart (one query, ≤ `days` rows).
     `estimated` marks the days before connecting, worked back from Meta's daily new followers
-    (collector.collect.account_history), rather than read."""
+    (collector.account_insights.account_history), rather than read."""
     snapshots = (
         ProfileSnapshot.objects.filter(profile=profile, followers_count__isnull=False)
         .order_by("-date")

@@ -10,12 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from accounts.services import handle_token_error
+from accounts.token_errors import handle_token_error
 from collector.models import Comment
 from insights.aggregates import rebuild_daily_metrics as rebuild
 from insights.models import NEEDS_RECONNECT, ActionKind, ActionStatus, CommentAction, FailureReason, MessageReply
 from insights.retention import apply_retention  # noqa: F401 (Celery discovers tasks.py only)
-from meta import messaging
+from meta import messaging, moderation
 from meta.client import GraphClient
 from meta.errors import MetaError, PermissionMissing, RateLimited, TokenInvalid, TransientError
 from webhooks.models import Message
@@ -64,13 +64,10 @@ def perform_comment_action(self: Task, action_id: int) -> str:
 def _send(client: GraphClient, action: CommentAction) -> str:
     meta_id = action.comment.meta_id
     if action.kind == ActionKind.REPLY:
-        return str(client.post(f"/{meta_id}/replies", data={"message": action.text})["id"])
+        return moderation.reply(client, meta_id, action.text).reply_id
     if action.kind in (ActionKind.HIDE, ActionKind.UNHIDE):
-        hide = "true" if action.kind == ActionKind.HIDE else "false"
-        client.post(f"/{meta_id}", data={"hide": hide})
-        return ""
-    client.delete(f"/{meta_id}")
-    return ""
+        return moderation.set_hidden(client, meta_id, hidden=action.kind == ActionKind.HIDE).reply_id
+    return moderation.delete(client, meta_id).reply_id
 
 
 def _apply(action: CommentAction, comment: Comment, result_id: str) -> None:
@@ -121,7 +118,7 @@ def send_message_reply(self: Task, reply_id: int) -> str:
         )
     except TokenInvalid as exc:
         # A missing messaging permission is refused below but leaves the credential collecting, as
-        # webhooks.tasks.sync_conversations does: messaging is one permission among several.
+        # webhooks.conversation_sync.sync_conversations does: messaging is one permission among several.
         handle_token_error(credential, exc)
         reply.refused(exc)
     except (RateLimited, TransientError) as exc:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from collector.models import MediaInsight
-from insights.views import _page, _profile
+from insights.views import profile_page, reading_profile
 from storyvault import missed
 from storyvault.models import FileState, StorageQuota, StoryKeep
 
@@ -23,7 +23,7 @@ SHOWN = 100
 
 @login_required
 def stories(request: HttpRequest, pk: int) -> HttpResponse:
-    profile = _profile(request, pk)
+    profile = reading_profile(request, pk)
     readings = MediaInsight.objects.order_by("captured_at")
     keeps = list(
         profile.story_vault.select_related("media").prefetch_related(
@@ -32,7 +32,7 @@ def stories(request: HttpRequest, pk: int) -> HttpResponse:
     )
     quota = StorageQuota.of(profile.organization_id)
     used = quota.used_bytes()
-    return _page(
+    return profile_page(
         request,
         "insights/stories.html",
         profile,
@@ -52,7 +52,7 @@ def stories(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def story_file(request: HttpRequest, pk: int, story_pk: int) -> FileResponse:
     """The kept photo or video; only through its profile, so another organisation's is a 404."""
-    profile = _profile(request, pk)
+    profile = reading_profile(request, pk)
     keep: StoryKeep = get_object_or_404(profile.story_vault, pk=story_pk, file_state=FileState.STORED)
     root = Path(settings.MEDIA_ROOT).resolve()
     path = (root / keep.file.name).resolve()

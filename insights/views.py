@@ -18,7 +18,16 @@ from accounts.models import Organization
 from collector import audience
 from collector.coded import Flag, Sentiment
 from collector.models import Comment, Profile
-from insights import audit, data_handling, exports, ledger, messaging, metrics, moderation, periods, reports, review
+from insights import (
+    audit,
+    exports,
+    heatmap,
+    ledger,
+    metrics,
+    moderation,
+    periods,
+    reports,
+)
 from insights.models import ActionKind, CommentAction
 
 TIMEZONE_COOKIE = "tz"
@@ -34,21 +43,23 @@ def viewer_zone(request: HttpRequest) -> ZoneInfo:
         return ZoneInfo(settings.TIME_ZONE)
 
 
-def _profile(request: HttpRequest, pk: int) -> Profile:
+def reading_profile(request: HttpRequest, pk: int) -> Profile:
     """The person's profile, for reading; another organization's is a 404."""
     profile = access.readable(Profile.objects.select_related("credential"), request.user, pk)
     profile.can_act = profile.membership.can_act
     return profile
 
 
-def _acting_profile(request: HttpRequest, pk: int) -> Profile:
+def acting_profile(request: HttpRequest, pk: int) -> Profile:
     """The person's profile, for replying, hiding, deleting: a viewer gets the same 404 as an outsider."""
-    profile = _profile(request, pk)
+    profile = reading_profile(request, pk)
     access.require(profile.membership, access.MAY_ACT, Http404)
     return profile
 
 
-def _page(request: HttpRequest, template: str, profile: Profile, section: str, **context: object) -> HttpResponse:
+def profile_page(
+    request: HttpRequest, template: str, profile: Profile, section: str, **context: object
+) -> HttpResponse:
     timezone.activate(viewer_zone(request))
     return render(request, template, {"profile": profile, "section": section, **context})
 
@@ -64,10 +75,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    profile = _profile(request, pk)
+    profile = reading_profile(request, pk)
     timezone.activate(viewer_zone(request))
     series = reports.follower_series(profile)
-    return _page(
+    return profile_page(
         request,
         "insights/profile.html",
         profile,
@@ -82,15 +93,15 @@ def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def engagement(request: HttpRequest, pk: int) -> HttpResponse:
-    profile = _profile(request, pk)
+    profile = reading_profile(request, pk)
     period = periods.from_query(request.GET)
     zone = viewer_zone(request)
     timezone.activate(zone)
     report = reports.engagement(profile, period)
     ledger.blank_unknown_days(profile, report.series, ("reach", "views", "interactions"))
     top, bottom = reports.ranked_posts(profile, period)
-    heatmap = reports.best_time_heatmap(profile, period, zone)
-    return _page(
+    best_time = heatmap.best_time_heatmap(profile, period, zone)
+    return profile_page(
         request,
         "insights/engagement.html",
         profile,
@@ -101,7 +112,7 @@ def engagement(request: HttpRequest, pk: int) -> HttpResponse:
         series_gaps=ledger.chart_gaps(profile, period.start, period.end),
         top=top,
         bottom=bottom,
-        heatmap=heatmap,
+        heatmap=best_time,
         weekdays={day: WEEKDAYS_ABBR[day - 1] for day in range(1, 8)},
         hours=range(24),
         stories=reports.stories(profile, period),
@@ -117,9 +128,9 @@ def metrics_help(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def comments(request: HttpRequest, pk: int) -> HttpResponse:
-    profile = _profile(request, pk)
+    profile = reading_profile(request, pk)
     chosen = moderation.CommentFilter.from_query(request.GET)
-    return _page(
+    return profile_page(
         request,
         "insights/comments.html",
         profile,
@@ -140,7 +151,7 @@ def _comment(profile: Profile, comment_pk: int) -> Comment:
 @login_required
 @require_POST
 def comment_action(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
-    profile = _acting_profile(request, pk)
+    profile = acting_profile(request, pk)
     comment = _comment(profile, comment_pk)
     kind = request.POST.get("kind", "")
     text = (request.POST.get("text") or "").strip()
@@ -158,13 +169,13 @@ def comment_action(request: HttpRequest, pk: int, comment_pk: int) -> HttpRespon
 @login_required
 @require_http_methods(["GET", "POST"])
 def comment_delete(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
-    profile = _acting_profile(request, pk)
+    profile = acting_profile(request, pk)
     comment = _comment(profile, comment_pk)
     if request.method == "POST":
         moderation.request_action(comment, ActionKind.DELETE, request.user)
         messages.success(request, _("Deletion sent to Instagram."))
         return redirect(_back_to_comments(request, profile))
-    return _page(
+    return profile_page(
         request, "insights/comment_delete.html", profile, "comments", comment=comment, back=request.GET.get("back", "")
     )
 
@@ -180,7 +191,7 @@ def _back_to_comments(request: HttpRequest, profile: Profile) -> str:
 @require_GET
 def comment_action_states(request: HttpRequest, pk: int) -> JsonResponse:
     """The states of the given actions, polled by static/js/comments.js while any is pending."""
-    profile = _profile(request, pk)
+    profile = reading_profile(request, pk)
     ids = [int(value) for value in request.GET.get("ids", "").split(",") if value.isdigit()][:100]
     actions = CommentAction.objects.filter(pk__in=ids, comment__profile=profile).only("id", "status", "error")
     return JsonResponse(
@@ -190,87 +201,6 @@ def comment_action_states(request: HttpRequest, pk: int) -> JsonResponse:
             ]
         }
     )
-
-
-@login_required
-def conversations(request: HttpRequest, pk: int, conversation_pk: int | None = None) -> HttpResponse:
-    profile = _profile(request, pk)
-    current = None
-    if conversation_pk is not None:
-        current = get_object_or_404(profile.conversations, pk=conversation_pk)
-        messaging.mark_opened(current)
-    listing = messaging.conversations(profile)
-    return _page(
-        request,
-        "insights/messages.html",
-        profile,
-        "messages",
-        conversations=listing,
-        current=current,
-        thread=messaging.thread(current) if current else None,
-        window=messaging.window(current) if current else None,
-        reply_blocked=messaging.reply_blocker(profile),
-        reply_max_length=messaging.MESSAGE_MAX_LENGTH,
-        quick_replies=messaging.quick_replies(profile),
-    )
-
-
-@login_required
-@require_POST
-def message_reply(request: HttpRequest, pk: int, conversation_pk: int) -> HttpResponse:
-    profile = _acting_profile(request, pk)
-    conversation = get_object_or_404(profile.conversations, pk=conversation_pk)
-    text = (request.POST.get("text") or "").strip()
-    blocked = messaging.reply_blocker(profile)
-    window = messaging.window(conversation).kind
-    if blocked:
-        messages.error(request, blocked)
-    elif window == messaging.CLOSED:
-        messages.error(request, _("The messaging window is closed: wait for this person to write again."))
-    elif request.POST.get("window") != window:
-        # The page showed another window than the one that applies now: let the person see it first.
-        messages.error(request, _("The messaging window changed while you were writing: check it and send again."))
-    elif not 0 < len(text) <= messaging.MESSAGE_MAX_LENGTH:
-        messages.error(
-            request, _("Write a message of up to %(limit)s characters.") % {"limit": messaging.MESSAGE_MAX_LENGTH}
-        )
-    else:
-        messaging.request_reply(conversation, request.user, text, human_agent=window == messaging.HUMAN_AGENT)
-        messages.success(request, _("Message queued for Instagram."))
-    return redirect("conversation", pk=profile.pk, conversation_pk=conversation.pk)
-
-
-@login_required
-@require_POST
-def quick_reply_save(request: HttpRequest, pk: int) -> HttpResponse:
-    profile = _acting_profile(request, pk)
-    title = (request.POST.get("title") or "").strip()[:60]
-    text = (request.POST.get("text") or "").strip()
-    if title and 0 < len(text) <= messaging.MESSAGE_MAX_LENGTH:
-        messaging.save_quick_reply(profile, request.user, title, text)
-        messages.success(request, _("Quick reply saved for your organization."))
-    else:
-        limit = {"limit": messaging.MESSAGE_MAX_LENGTH}
-        messages.error(request, _("A quick reply needs a title and a text of up to %(limit)s characters.") % limit)
-    return redirect(_back_to_messages(request, profile))
-
-
-@login_required
-@require_POST
-def quick_reply_delete(request: HttpRequest, pk: int, reply_pk: int) -> HttpResponse:
-    profile = _acting_profile(request, pk)
-    if not messaging.delete_quick_reply(profile, request.user, reply_pk):
-        raise Http404
-    messages.success(request, _("Quick reply deleted."))
-    return redirect(_back_to_messages(request, profile))
-
-
-def _back_to_messages(request: HttpRequest, profile: Profile) -> str:
-    """The conversation the quick reply was managed from (only its id is taken from the form)."""
-    conversation = request.POST.get("conversation", "")
-    if conversation.isdigit():
-        return reverse("conversation", kwargs={"pk": profile.pk, "conversation_pk": int(conversation)})
-    return profile_url("messages", profile)
 
 
 @login_required
@@ -305,7 +235,7 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest, pk: int) -> HttpResponse:
-    profile = _profile(request, pk)
+    profile = reading_profile(request, pk)
     period = periods.from_query(request.GET)
     dataset, file_format = request.GET.get("dataset", ""), request.GET.get("format", "")
     if dataset in exports.DATASETS and file_format in exports.FORMATS:
@@ -313,7 +243,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
         response = StreamingHttpResponse(chunks, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-    return _page(
+    return profile_page(
         request,
         "insights/export.html",
         profile,
@@ -323,48 +253,6 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
         datasets=exports.DATASET_CHOICES,
         formats=exports.FORMAT_CHOICES,
     )
-
-
-@require_GET
-def review_kit(request: HttpRequest) -> HttpResponse:
-    return render(request, "insights/review.html", {"permissions": review.permissions(), "dropped": review.dropped()})
-
-
-@require_GET
-def review_data_handling(request: HttpRequest) -> HttpResponse:
-    """Public like /review/; signed in, the retention shown is that of the person's own organisations."""
-    organizations = list(Organization.objects.for_user(request.user)) if request.user.is_authenticated else []
-    context = {
-        "storage": data_handling.storage(),
-        "key_count": data_handling.token_key_count(),
-        "retention": data_handling.retention_for(organizations),
-        "retention_schedule": data_handling.retention_schedule(),
-        "hosting": data_handling.hosting(),
-        "sandbox": data_handling.uses_meta_sandbox(),
-        "deletion_url": settings.SITE_URL.rstrip("/") + reverse("accounts:meta_data_deletion"),
-        "deauthorize_url": settings.SITE_URL.rstrip("/") + reverse("accounts:meta_deauthorize"),
-    }
-    return render(request, "insights/review_data_handling.html", context)
-
-
-@require_GET
-def review_record(request: HttpRequest, scope: str) -> HttpResponse:
-    """Review mode for `make review-videos`: every page of this session shows the caption bar naming
-    `scope` (templates/base.html). Only the permissions /review/ lists; the session ends it."""
-    if scope not in {permission.scope for permission in review.permissions()}:
-        raise Http404
-    request.session["review_scope"] = scope
-    return redirect("home")
-
-
-@require_GET
-def review_instructions(request: HttpRequest) -> HttpResponse:
-    context = {
-        "test_account": settings.REVIEW_TEST_ACCOUNT,
-        "sandbox": data_handling.uses_meta_sandbox(),
-        "permissions": review.permissions(),
-    }
-    return render(request, "insights/review_instructions.html", context)
 
 
 def profile_url(name: str, profile: Profile) -> str:

@@ -5,7 +5,7 @@ Reference §5.2 and Meta's IG User Insights reference (Graph v22+):
   `metric_type=total_value`, one `breakdown` of `age`, `gender`, `city` or `country`, and a
   `timeframe`: since v20 only `this_week` and `this_month` remain (the longer look-backs were
   removed). Meta answers the top 45 segments in `total_value.breakdowns[].results[]`, read by
-  dimension name (`instagram.breakdown_results`).
+  dimension name (`account_insights.breakdown_results`).
 - `online_followers` is `period=lifetime`: `values[].value` maps the hour of day (0-23, Pacific
   time) to followers online; a recorded answer has `{}` on days Meta has no numbers for.
 - Below 100 followers (100 engagements for the engaged audience) Meta leaves the metric out of
@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from meta.account_insights import breakdown_results
 from meta.client import GraphClient
-from meta.instagram import breakdown_results
 
 DEMOGRAPHICS = ("follower_demographics", "engaged_audience_demographics")
 DIMENSIONS = ("age", "gender", "city", "country")

@@ -11,6 +11,11 @@ INSTAGRAM_WWW = "www.instagram.com"
 RUPLOAD = "rupload.facebook.com"
 
 
+def graph_host(instagram_login: bool) -> str:
+    """The Graph host a token belongs to: Instagram Login tokens fail on graph.facebook.com."""
+    return INSTAGRAM_GRAPH if instagram_login else FACEBOOK_GRAPH
+
+
 def meta_url(sandbox_url: str, host: str, path: str = "") -> str:
     """`https://{host}{path}` at Meta, or the same path under the sandbox's host prefix."""
     path = path if not path or path.startswith("/") else f"/{path}"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from meta.client import GraphClient, session
-from meta.conf import FACEBOOK_GRAPH, INSTAGRAM_API, INSTAGRAM_GRAPH, MetaConfig
+from meta.conf import FACEBOOK_GRAPH, INSTAGRAM_API, INSTAGRAM_GRAPH, INSTAGRAM_WWW, MetaConfig, graph_host
 from meta.errors import error_from_response
 
 INSTAGRAM_PROFILE_FIELDS = (
@@ -119,6 +119,12 @@ def debug_token(input_token: str, config: MetaConfig) -> dict[str, Any]:
     return dict(client.get("debug_token", {"input_token": input_token}).get("data") or {})
 
 
+def check_token(access_token: str, config: MetaConfig, *, instagram_login: bool) -> None:
+    """`GET /me` with the token itself: returns when Meta accepts it, raises its MetaError when not."""
+    fields = "user_id" if instagram_login else "id"
+    GraphClient(access_token, host=graph_host(instagram_login), config=config).get("me", {"fields": fields})
+
+
 def list_pages(user_token: str, config: MetaConfig) -> list[dict[str, Any]]:
     """The Pages behind a Facebook user token, each with its Page token and linked Instagram account."""
     client = GraphClient(user_token, host=FACEBOOK_GRAPH, config=config)
@@ -152,12 +158,22 @@ def revoke_permissions(access_token: str, host: str, config: MetaConfig) -> None
     GraphClient(access_token, host=host, config=config).delete("me/permissions")
 
 
+def instagram_authorize_url(config: MetaConfig) -> str:
+    """Where Instagram Business Login sends the person to consent (allauth adds the query)."""
+    return config.url(INSTAGRAM_WWW, "/oauth/authorize")
+
+
+def instagram_access_token_url(config: MetaConfig) -> str:
+    """Where Instagram Business Login's authorization code is exchanged (exchange_instagram_code)."""
+    return config.url(INSTAGRAM_API, "/oauth/access_token")
+
+
 def exchange_instagram_code(code: str, redirect_uri: str, config: MetaConfig) -> dict[str, Any]:
     """Instagram Login: the authorization code for a short-lived token (`api.instagram.com`).
 
     Raises MetaError (in the Instagram OAuth error shape) when Meta refuses the code."""
     response = session().post(
-        config.url(INSTAGRAM_API, "/oauth/access_token"),
+        instagram_access_token_url(config),
         data={
             "client_id": config.instagram_app_id,
             "client_secret": config.instagram_app_secret,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from meta.client import GraphClient
-from meta.conf import RUPLOAD
+from meta.conf import FACEBOOK_WWW, RUPLOAD
 from meta.errors import MetaError
 
 # -- Facebook Page stories -----------------------------------------------------------------
@@ -84,6 +84,11 @@ def find_page_story(
             ):
                 return story
     return None
+
+
+def page_story_url(client: GraphClient, post_id: str) -> str:
+    """The story's address on Facebook, for when the Page's story list does not give its `url`."""
+    return client.config.url(FACEBOOK_WWW, f"/stories/{post_id}")
 
 
 # -- Instagram stories ---------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from publishing import queueing
 from publishing.models import ApiClient, CallbackAttempt, Story, StoryPublication, StoryStatus
 
 
@@ -74,7 +75,7 @@ class StoryAdmin(admin.ModelAdmin):
     def retry_publish(self, request: HttpRequest, queryset: QuerySet[Story]) -> None:
         count = 0
         for story in queryset.exclude(status=StoryStatus.PUBLISHED):
-            story.requeue()
+            queueing.requeue(story)
             count += 1
         self.message_user(
             request,

@@ -7,7 +7,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -217,22 +217,11 @@ class Story(models.Model):
             error=None,
             claimed_at=None,
         )
-        self.announce()
 
     def mark_failed(self, error: str) -> None:
         self.save_progress(
             status=StoryStatus.ERROR, facebook_publish_status=StoryStatus.ERROR, error=error, claimed_at=None
         )
-        self.announce()
-
-    def announce(self) -> None:
-        """Tell the API client that queued the story, if it set a callback URL (after commit)."""
-        from publishing.tasks import deliver_callback
-
-        if self.api_client_id is None:
-            return
-        story_id, status = self.pk, self.status
-        transaction.on_commit(lambda: deliver_callback.delay(story_id, status))
 
     def archive_publication(self) -> list[str]:
         """Move the current publication to the history and forget its Meta ids, so the story is
@@ -254,15 +243,8 @@ class Story(models.Model):
     def release(self) -> None:
         self.save_progress(claimed_at=None)
 
-    def queue_publishing(self) -> None:
-        """Send the story to the `publish` queue once the current transaction commits."""
-        from publishing.tasks import publish_story
-
-        story_id = self.pk
-        transaction.on_commit(lambda: publish_story.delay(story_id))
-
-    def requeue(self) -> None:
-        """Back to the queue after an error or a stuck run (the admin's retry action)."""
+    def back_to_queued(self) -> None:
+        """Queued again after an error or a stuck run; publishing.queueing.requeue sends it to the queue."""
         self.reset_progress()
         self.save_progress(
             status=StoryStatus.QUEUED,
@@ -272,7 +254,6 @@ class Story(models.Model):
             publish_requested_at=self.publish_requested_at,
             claimed_at=None,
         )
-        self.queue_publishing()
 
 
 class StoryPublication(models.Model):

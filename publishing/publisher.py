@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 
 from meta import publishing as graph
 from meta.client import GraphClient
-from meta.conf import FACEBOOK_WWW, MetaConfig
+from meta.conf import MetaConfig
 from meta.errors import ContainerNotReady, MetaError, PublishLimitReached
 from publishing import assets
 from publishing.models import AssetType, Channel, Story
@@ -82,7 +82,7 @@ def _already_on_page(client: GraphClient, story: Story) -> bool:
 
 def _finish_page_story(client: GraphClient, story: Story, post_id: str) -> None:
     found = graph.find_page_story(client, story.page_id, post_id=post_id)
-    url = (found or {}).get("url") or client.config.url(FACEBOOK_WWW, f"/stories/{post_id}")
+    url = (found or {}).get("url") or graph.page_story_url(client, post_id)
     story.mark_published(post_id, url)
 
 

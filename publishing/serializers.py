@@ -12,7 +12,7 @@ from rest_framework import exceptions, serializers
 
 from accounts.models import Organization
 from collector.models import Platform
-from publishing import assets
+from publishing import assets, queueing
 from publishing.models import AssetType, Story, StoryInsight, StoryPublication, StoryStatus
 from publishing.upload import StreamedAsset
 
@@ -170,7 +170,7 @@ class StorySerializer(serializers.ModelSerializer):
             story.asset.save(f"story.{new_asset[1]}", new_asset[0], save=False)
         story.save()
         if story.status == StoryStatus.QUEUED:
-            story.queue_publishing()
+            queueing.queue_publishing(story)
         return story
 
     def update(self, story: Story, validated_data: dict[str, Any]) -> Story:
@@ -198,7 +198,7 @@ class StorySerializer(serializers.ModelSerializer):
             changed |= {"asset_id", "publish_requested_at"}
         story.save(update_fields=sorted(changed))
         if republish:
-            story.queue_publishing()
+            queueing.queue_publishing(story)
         return story
 
 

@@ -4,9 +4,10 @@ import logging
 from datetime import datetime
 
 from celery import Task, shared_task
+from django.db import transaction
 from django.utils import timezone
 
-from accounts.services import handle_token_error
+from accounts.token_errors import handle_token_error
 from meta.errors import (
     ContainerNotReady,
     MetaError,
@@ -40,15 +41,22 @@ def publish_story(self: Task, story_id: int) -> str:
     story = Story.objects.claim(story_id)
     if story is None:
         return "not queued or already being published"
+    outcome = _publish(self, story)
+    announce(story)
+    return outcome
+
+
+def _publish(task: Task, story: Story) -> str:
+    """Publish the claimed story: "published" or "failed" (marked on the story), or a retry raised."""
     try:
         publisher.publish(story)
     except (TransientError, RateLimited, ContainerNotReady, PublishLimitReached) as exc:
-        if self.request.retries >= MAX_RETRIES:
+        if task.request.retries >= MAX_RETRIES:
             story.mark_failed(f"Meta: {exc}")
             return "failed"
         story.release()
-        logger.info("story %s: %s; retrying", story_id, type(exc).__name__)
-        raise self.retry(exc=exc, countdown=retry_delay(exc, self.request.retries)) from exc
+        logger.info("story %s: %s; retrying", story.pk, type(exc).__name__)
+        raise task.retry(exc=exc, countdown=retry_delay(exc, task.request.retries)) from exc
     except (TokenInvalid, PermissionMissing) as exc:
         credential = story.page_credential()
         if credential is not None:
@@ -63,8 +71,18 @@ def publish_story(self: Task, story_id: int) -> str:
         return "failed"
     except Exception:
         story.mark_failed("Unexpected error while publishing; the worker log has the details.")
+        announce(story)
         raise
     return "published"
+
+
+def announce(story: Story) -> None:
+    """Tell the API client that queued the story how publishing ended, if it set a callback URL
+    (after commit)."""
+    if story.api_client_id is None:
+        return
+    story_id, status = story.pk, story.status
+    transaction.on_commit(lambda: deliver_callback.delay(story_id, status))
 
 
 @shared_task(acks_late=True)

@@ -44,9 +44,9 @@ MUTATIONS = [
     ),
     Mutation(
         "conversation to reply to looked up without its profile",
-        "insights/views.py",
-        "    profile = _acting_profile(request, pk)\n    conversation = get_object_or_404(profile.conversations,",
-        "    profile = _acting_profile(request, pk)\n"
+        "insights/message_views.py",
+        "    profile = acting_profile(request, pk)\n    conversation = get_object_or_404(profile.conversations,",
+        "    profile = acting_profile(request, pk)\n"
         "    conversation = get_object_or_404(profile.conversations.model.objects,",
         (CROSS, "-k", "message_reply and conversation_pk"),
     ),
@@ -61,23 +61,23 @@ MUTATIONS = [
         "role check removed from comment_delete",
         "insights/views.py",
         "def comment_delete(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:\n"
-        "    profile = _acting_profile(request, pk)",
+        "    profile = acting_profile(request, pk)",
         "def comment_delete(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:\n"
-        "    profile = _profile(request, pk)",
+        "    profile = reading_profile(request, pk)",
         (ROLES, "-k", "comment_delete and viewer"),
     ),
     Mutation(
         "role check removed from message_reply",
-        "insights/views.py",
+        "insights/message_views.py",
         "def message_reply(request: HttpRequest, pk: int, conversation_pk: int) -> HttpResponse:\n"
-        "    profile = _acting_profile(request, pk)",
+        "    profile = acting_profile(request, pk)",
         "def message_reply(request: HttpRequest, pk: int, conversation_pk: int) -> HttpResponse:\n"
-        "    profile = _profile(request, pk)",
+        "    profile = reading_profile(request, pk)",
         (ROLES, "-k", "message_reply and viewer"),
     ),
     Mutation(
         "Instagram refresh window 10 days -> 60",
-        "accounts/services.py",
+        "accounts/lifecycle.py",
         "REFRESH_WINDOW = timedelta(days=10)",
         "REFRESH_WINDOW = timedelta(days=60)",
         ("tests/accounts/test_token_lifecycle.py", "-k", "instagram_token"),
@@ -146,6 +146,21 @@ MUTATIONS = [
         "        action.refused(exc)",
         "    except TokenInvalid as exc:\n        handle_token_error(credential, exc)\n        action.refused(exc)",
         ("tests/insights/test_token_outcome.py",),
+    ),
+    # -- the code issue #12's refactor moved (meta/, publishing's queueing) -------------------------
+    Mutation(
+        "unhiding a comment asks Meta to hide it",
+        "meta/moderation.py",
+        'data={"hide": "true" if hidden else "false"}',
+        'data={"hide": "true"}',
+        ("tests/insights/test_comment_moderation.py", "-k", "hide_unhide"),
+    ),
+    Mutation(
+        "a story's client is not told how publishing ended",
+        "publishing/tasks.py",
+        "    outcome = _publish(self, story)\n    announce(story)\n",
+        "    outcome = _publish(self, story)\n",
+        ("tests/publishing/test_story_callbacks.py", "-k", "published_story or failed_story"),
     ),
 ]
 

@@ -171,9 +171,9 @@ def main() -> int:
             **({"redis": stand_in} if stand_in else {}),
             "sandbox": [PYTHON, "-m", "sandbox", "--port", sandbox_port, "--seed", "42", "--state-file", state_file],
             "web": [PYTHON, "manage.py", "runserver", f"127.0.0.1:{web_port}", "--noreload"],
-            "worker": [PYTHON, "-m", "celery", "-A", "socialdatalab", "worker", "-l", "INFO",
-                       "-Q", "webhooks,collect,publish,default", "--concurrency", "2"],
-            "beat": [PYTHON, "-m", "celery", "-A", "socialdatalab", "beat", "-l", "INFO"],
+            # socialdatalab.celery_command spells the Celery command line (queues from settings).
+            "worker": [PYTHON, "-m", "socialdatalab.celery_command", "worker", "--concurrency", "2"],
+            "beat": [PYTHON, "-m", "socialdatalab.celery_command", "beat"],
         }  # fmt: skip
         for name, command in commands.items():
             children[name] = Child(name, command, env)

@@ -13,9 +13,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.services import handle_token_error
+from accounts.token_errors import handle_token_error
 from collector.models import Media
-from collector.tasks import governor_for
+from collector.runs import governor_for
 from meta import stories as meta_stories
 from meta.errors import MetaError, ObjectMissing, PermissionMissing, TokenInvalid
 from storyvault.models import FileState, StorageQuota, StoryKeep

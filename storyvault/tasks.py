@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from collector import stories as collector_stories
 from collector.models import RunKind
-from collector.tasks import run_job
+from collector.runs import run_job
 from storyvault import files
 from storyvault.models import FileState, StoryKeep
 

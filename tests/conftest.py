@@ -6,8 +6,6 @@ import logging
 import os
 import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +14,9 @@ import pytest
 import requests
 from django.conf import settings as django_settings
 
+from socialdatalab import celery_command
 from tests.sandbox_process import start_sandbox
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "var" / "test-artifacts"
@@ -73,15 +73,7 @@ class Sandbox:
 
 
 def _wait_until(check: Any, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if check():
-                return
-        except Exception:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"{what} did not come up within {timeout:.0f}s")
+    wait_for(check, timeout, what, every=0.1, ignoring=(Exception,))
 
 
 @pytest.fixture(scope="session")
@@ -131,24 +123,11 @@ def start_worker(
 ) -> subprocess.Popen[bytes]:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log = open(ARTIFACTS / f"celery-{name}.log", "wb")
+    command = celery_command.worker(
+        "--hostname", f"{name}@%h", "--without-gossip", "--without-mingle", *extra, queues=settings.CELERY_WORKER_QUEUES
+    )
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "socialdatalab",
-            "worker",
-            "-Q",
-            ",".join(settings.CELERY_WORKER_QUEUES),
-            "--hostname",
-            f"{name}@%h",
-            "--without-gossip",
-            "--without-mingle",
-            "-l",
-            "INFO",
-            *extra,
-        ],
+        command,
         cwd=ROOT,
         env=env or worker_environment(settings),
         stdout=log,
@@ -191,7 +170,7 @@ class SuiteWorker:
         self.process = start_worker(self.settings, "--concurrency", "2", name=f"suite{XDIST_SUFFIX}")
         try:
             _wait_until(lambda: cache.get(HEARTBEAT_KEY) is not None, 120, "the Celery worker")
-        except RuntimeError:
+        except AssertionError:
             self.stop()
             raise
 

@@ -75,14 +75,14 @@ def connect_through_login(sandbox_url: str, person: Any, login: str, account: st
     """What the OAuth callback does after the consent screen: the login's connect service on a
     freshly minted token (exchange, assets, webhooks, the connect signal). Returns the Instagram
     Profile it created in the person's organization."""
-    from accounts import services
+    from accounts import connect as connecting
     from collector.models import Platform, Profile
     from meta.oauth import IssuedToken
 
-    organization = services.organization_for(person)
+    organization = connecting.organization_for(person)
     token = requests.post(f"{sandbox_url}/_sandbox/tokens", json={"login": login, "account": account}, timeout=30)
     minted = token.json()
     issued = IssuedToken(minted["access_token"], None, tuple(minted.get("scopes") or ()))
-    connect = services.connect_instagram if login == "instagram" else services.connect_facebook
+    connect = connecting.connect_instagram if login == "instagram" else connecting.connect_facebook
     connect(organization, person, issued)
     return Profile.objects.get(organization=organization, platform=Platform.INSTAGRAM)

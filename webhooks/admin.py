@@ -9,9 +9,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from webhooks.broker import enqueue
 from webhooks.dispatch import HANDLERS
 from webhooks.models import Conversation, EventStatus, Message, WebhookEvent
-from webhooks.tasks import PUBLISH_CHUNK, enqueue, process_events
+from webhooks.processing import PUBLISH_CHUNK, process_events
 
 
 class FieldFilter(admin.SimpleListFilter):

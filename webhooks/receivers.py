@@ -11,6 +11,7 @@ from django.dispatch import receiver
 from accounts.models import Organization
 from accounts.signals import ConnectedAsset, assets_connected, profiles_deleting
 from collector.models import Platform, Profile
+from webhooks.conversation_sync import sync_conversations
 from webhooks.models import WebhookEvent
 
 
@@ -20,8 +21,6 @@ def read_conversations_on_connect(
 ) -> None:
     """Day one shows the inbox: each connected Instagram account's conversations are read as soon
     as the login commits (collector's receiver has created the profiles by then)."""
-    from webhooks.tasks import sync_conversations
-
     ids = [asset.meta_id for asset in assets if asset.platform == Platform.INSTAGRAM]
     if not ids:
         return

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts import access
 from collector.models import Comment, Profile
 from meta.signing import verify_signature
+from webhooks.batching import batcher
 from webhooks.changes import read_delivery
 from webhooks.models import EventStatus, WebhookEvent
-from webhooks.tasks import publisher
 
 logger = logging.getLogger(__name__)
 MAX_BODY_BYTES = 5 * 1024 * 1024
@@ -78,7 +78,7 @@ def receive(request: HttpRequest) -> HttpResponse:
         return HttpResponse(status=503)
     if not valid:
         return HttpResponse(status=400)
-    transaction.on_commit(lambda: publisher.add(event_id))
+    transaction.on_commit(lambda: batcher.add(event_id))
     return HttpResponse(status=200)
 
 

@@ -9,7 +9,7 @@ from django import template
 from django.utils import timezone
 
 from collector.models import CollectionStatus, Profile
-from collector.tasks import governor_for
+from collector.runs import governor_for
 
 register = template.Library()
 

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Cast
 
-from accounts import services
+from accounts import connect as connecting
 from accounts.models import Credential, Membership, Organization, Role
 from meta.oauth import IssuedToken
 
@@ -95,7 +95,7 @@ def owner(make_user: Callable[..., Any]) -> Any:
 
 @pytest.fixture
 def organization(owner: Any) -> Organization:
-    return services.organization_for(owner)
+    return connecting.organization_for(owner)
 
 
 @pytest.fixture
@@ -108,8 +108,8 @@ def connect(minted: Callable[..., dict[str, Any]]) -> Callable[..., list[Credent
         token = minted(login, account, **options)
         issued = IssuedToken(token["access_token"], None, tuple(token.get("scopes") or ()))
         if login == "instagram":
-            return services.connect_instagram(organization, user, issued)
-        return services.connect_facebook(organization, user, issued)
+            return connecting.connect_instagram(organization, user, issued)
+        return connecting.connect_facebook(organization, user, issued)
 
     return run
 

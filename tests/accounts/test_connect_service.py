@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from accounts import services, vault
+from accounts import connect as connecting
+from accounts import vault
 from accounts.models import Credential, CredentialKind, CredentialStatus, Membership, Role
 from collector.models import Profile
 
@@ -16,9 +17,9 @@ pytestmark = pytest.mark.django_db
 
 def test_first_login_makes_the_person_owner_of_a_new_organization(make_user: Any) -> None:
     person = make_user("maria")
-    organization = services.organization_for(person)
+    organization = connecting.organization_for(person)
     assert Membership.objects.get(organization=organization, user=person).role == Role.OWNER
-    assert services.organization_for(person) == organization
+    assert connecting.organization_for(person) == organization
 
 
 def test_instagram_login_stores_a_long_lived_encrypted_token_and_the_account(

@@ -12,7 +12,7 @@ import pytest
 from accounts.models import Credential, CredentialKind
 from collector import collect
 from collector.models import Platform, Profile
-from collector.tasks import governor_for
+from collector.runs import governor_for
 from meta.errors import RateLimited
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accounts import services
+from accounts import forget
 from accounts.models import DataDeletionRequest
 from tests.webhooks.conftest import fixture_body, post_signed
 from webhooks.models import WebhookEvent
@@ -73,7 +73,7 @@ def test_data_deletion_forgets_the_raw_webhook_deliveries_about_the_account(
     assert post_signed(client, other_account).status_code == 200
 
     deletion = DataDeletionRequest.objects.create(meta_user_id=credentials[0].meta_user_id)
-    services.delete_meta_user_data(deletion.pk)
+    forget.delete_meta_user_data(deletion.pk)
 
     # The commenter's username and the DM's text were in the deleted account's deliveries only.
     assert [event.body.encode() for event in WebhookEvent.objects.all()] == [other_account]
@@ -86,6 +86,6 @@ def test_a_disconnect_that_deletes_the_data_forgets_the_deliveries_too(
     [credential] = connect(organization, owner, "instagram", "ifma.saoluis")
     assert post_signed(client, fixture_body("messages_text")).status_code == 200
 
-    services.begin_disconnect(credential, delete_data=True)
+    forget.begin_disconnect(credential, delete_data=True)
 
     assert not WebhookEvent.objects.exists()

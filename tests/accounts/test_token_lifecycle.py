@@ -11,18 +11,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import services, tasks
+from accounts import tasks, token_errors
 from accounts.models import Credential, CredentialKind, CredentialStatus
 from meta.errors import MetaError, PermissionMissing
-
-
-def wait_for(check: Any, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")
+from tests.waiting import wait_for
 
 
 def expired_instagram_credential(sandbox: Any, owner: Any, organization: Any, connect: Any, minted: Any) -> Credential:
@@ -176,7 +168,7 @@ def test_error_190_anywhere_marks_the_credential_and_stops_its_scheduled_work(
 
     with pytest.raises(MetaError) as raised:
         credential.graph_client().get("me/media")
-    assert services.handle_token_error(credential, raised.value) is True
+    assert token_errors.handle_token_error(credential, raised.value) is True
 
     assert Credential.objects.get(pk=credential.pk).status == CredentialStatus.NEEDS_RECONNECT
     assert not Credential.objects.usable().filter(pk=credential.pk).exists()
@@ -188,7 +180,7 @@ def test_a_missing_permission_asks_again_for_it_on_reconnect(
 ) -> None:
     credential = next(c for c in connect(organization, owner, "facebook") if c.kind == "page")
     error = PermissionMissing("(#200) Requires pages_manage_posts permission", code=200)
-    services.handle_token_error(credential, error)
+    token_errors.handle_token_error(credential, error)
 
     client.force_login(owner)
     page = client.get(reverse("accounts:connected")).content.decode()

@@ -68,11 +68,3 @@ def workers(
         stop_worker(process)
 
 
-def wait_for(check: Callable[[], Any], timeout: float = 60, what: str = "the condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"{what} not reached within {timeout:.0f}s")

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from collector.models import CollectionRun, Media, RunKind, RunOutcome
-from tests.collector.conftest import wait_for
+from tests.waiting import wait_for
 
 
 def _admin() -> Client:

@@ -9,7 +9,7 @@ from django.db import connection
 
 from collector.models import CollectionRun, Media, MediaInsight, Profile, RunKind, RunOutcome
 from collector.tasks import backfill_profile, sync_profile
-from tests.collector.conftest import wait_for
+from tests.waiting import wait_for
 
 
 def _finished(kind: RunKind, count: int = 1) -> Any:

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from collector.models import CollectionRun, Media, RunKind, RunOutcome
-from tests.collector.conftest import wait_for
+from tests.waiting import wait_for
 
 
 def _ok(kind: RunKind, count: int):

@@ -10,9 +10,9 @@ import pytest
 import classifier
 from collector.coding import code_comments, code_range, pending_ranges
 from collector.models import Comment
-from tests.collector.conftest import wait_for
 from tests.collector.test_comment_polling import _collected, _poll
 from tests.insights.builders import account, populate
+from tests.waiting import wait_for
 
 
 def test_comments_collected_by_backfill_and_polling_are_coded(sandbox: Any, connect: Any, workers: Any) -> None:

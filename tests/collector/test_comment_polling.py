@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from collector.models import CollectionRun, Comment, CommentSource, Media, Profile, RunKind, RunOutcome
 from collector.tasks import backfill_profile, poll_comments, poll_comments_all
-from tests.collector.conftest import wait_for
+from tests.waiting import wait_for
 from webhooks.tasks import check_webhooks_arriving
 
 

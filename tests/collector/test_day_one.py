@@ -14,9 +14,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import services
+from accounts import connect as connecting
 from accounts.models import Organization
-from collector.collect import HISTORY_DAYS
+from collector.account_insights import HISTORY_DAYS
 from collector.models import (
     CollectionRun,
     Comment,
@@ -28,7 +28,7 @@ from collector.models import (
 )
 from collector.tasks import backfill_profile
 from meta.oauth import IssuedToken
-from tests.collector.conftest import wait_for
+from tests.waiting import wait_for
 from webhooks.tasks import check_webhooks_arriving
 
 
@@ -39,10 +39,10 @@ def _done(kind: RunKind, count: int = 1) -> Any:
 def _connected(sandbox: Any, django_user_model: Any, username: str) -> tuple[Client, Profile]:
     """A person logs in with Instagram: the connect service runs and queues the backfill."""
     user = django_user_model.objects.create_user(username=f"owner-{username}")
-    organization: Organization = services.organization_for(user)
+    organization: Organization = connecting.organization_for(user)
     minted = sandbox.mint_token("instagram", username)
     issued = IssuedToken(minted["access_token"], None, tuple(minted.get("scopes") or ()))
-    services.connect_instagram(organization, user, issued)
+    connecting.connect_instagram(organization, user, issued)
     client = Client()
     client.force_login(user)
     return client, Profile.objects.get(organization=organization)
@@ -137,7 +137,7 @@ def test_with_facebook_login_the_past_days_ride_in_one_batch_request(sandbox, wo
     user = django_user_model.objects.create_user(username="owner-facebook")
     minted = sandbox.mint_token("facebook", "ifma.saoluis")
     issued = IssuedToken(minted["access_token"], None, tuple(minted.get("scopes") or ()))
-    services.connect_facebook(services.organization_for(user), user, issued)
+    connecting.connect_facebook(connecting.organization_for(user), user, issued)
 
     wait_for(_done(RunKind.HISTORY, 2), 60, "the account history of the Page and of its Instagram account")
 

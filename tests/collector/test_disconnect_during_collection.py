@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from accounts.services import begin_disconnect
+from accounts.forget import begin_disconnect
 from collector.models import CollectionRun, Media, Profile
 from collector.tasks import backfill_profile
-from tests.collector.conftest import wait_for
+from tests.waiting import wait_for
 
 
 def test_a_backfill_in_flight_never_brings_a_deleted_profile_back(sandbox, connect, workers) -> None:

@@ -19,7 +19,7 @@ from collector.gaps import DataGap, GapReason
 from collector.models import CollectionRun, Media, Profile, RunKind, RunOutcome
 from collector.stale_work import requeue_stale_work
 from collector.tasks import backfill_profile
-from tests.collector.conftest import wait_for
+from tests.waiting import wait_for
 
 MEDIA = 10_000
 KILL_AT = 3_000

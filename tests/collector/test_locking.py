@@ -8,7 +8,7 @@ from itertools import pairwise
 from accounts.models import Organization
 from collector.models import CollectionRun, Profile, RunKind, RunOutcome
 from collector.tasks import backfill_profile, sync_profile
-from tests.collector.conftest import wait_for
+from tests.waiting import wait_for
 
 
 def test_two_workers_never_collect_one_profile_at_once_and_all_complete(sandbox, connect, workers) -> None:

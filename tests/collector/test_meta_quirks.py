@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, Role
-from collector import collect
+from collector import account_insights, collect
 from collector import stories as collector_stories
 from collector.models import InsightsUnavailable, Media, MediaInsight, Profile, ProfileSnapshot
 from meta import instagram
@@ -111,7 +111,7 @@ def test_pages_meta_finds_too_large_are_asked_again_at_half_the_size(sandbox, co
 def test_the_snapshot_keeps_reach_by_surface_and_follower_pairs(sandbox, connect) -> None:
     profile = connect("ifma.caxias")
 
-    collect.snapshot(job(profile))
+    account_insights.snapshot(job(profile))
 
     snapshot = ProfileSnapshot.objects.get(profile=profile)
     surfaces = snapshot.reach_breakdown
@@ -141,7 +141,7 @@ def test_an_account_under_100_followers_keeps_its_follow_figures_as_hidden(sandb
     ).raise_for_status()
     profile = connect("quirks.small")
 
-    collect.account_history(job(profile))
+    account_insights.account_history(job(profile))
 
     snapshots = ProfileSnapshot.objects.filter(profile=profile)
     assert snapshots.count() > 1 and snapshots.get(date=timezone.now().date()).followers_count == 80

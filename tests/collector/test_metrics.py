@@ -10,7 +10,7 @@ import pytest
 from collector.models import CollectionRun, Media, MediaInsight, RunKind, RunOutcome
 from collector.tasks import backfill_profile, collect_stories, refresh_deep_insights
 from meta import metrics
-from tests.collector.conftest import wait_for
+from tests.waiting import wait_for
 
 
 def test_it_refuses_dead_or_mismatched_metrics_before_any_request() -> None:

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from collector.models import Platform, Profile
 from insights.models import DailyMetric
-from tests.collector.conftest import wait_for
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.browser
 PAGE_ID = "20000000000000001"

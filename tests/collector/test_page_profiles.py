@@ -15,7 +15,7 @@ WITHOUT_INSIGHTS = ["pages_show_list", "pages_read_engagement", "pages_manage_me
 
 
 def connect_page(sandbox: Any, scopes: list[str] | None = None) -> Profile:
-    """The seeded Page connected with its Page token, as accounts.services stores it."""
+    """The seeded Page connected with its Page token, as accounts.connect stores it."""
     options = {"scopes": scopes} if scopes else {}
     minted = sandbox.mint_token("facebook", PAGE_ID, **options)
     organization = Organization.objects.create(name="Campus")

@@ -7,7 +7,7 @@ import time
 from collector.gaps import DataGap, GapReason
 from collector.models import CollectionRun, Media, RunKind, RunOutcome
 from collector.tasks import backfill_profile
-from tests.collector.conftest import wait_for
+from tests.waiting import wait_for
 
 
 def _stored(profile) -> int:

@@ -7,7 +7,7 @@ import json
 
 from collector.models import CollectionRun, ProfileSnapshot, RunKind, RunOutcome
 from collector.tasks import snapshot_all, snapshot_profile
-from tests.collector.conftest import wait_for
+from tests.waiting import wait_for
 
 
 def test_the_snapshot_stores_the_days_counters_and_insights_once(sandbox, connect, workers) -> None:

@@ -1,5 +1,5 @@
 """An expired token stops the profile's work at the first refused call: the credential is marked
-needs_reconnect (accounts.services.handle_token_error), nothing is retried, and no later job
+needs_reconnect (accounts.token_errors.handle_token_error), nothing is retried, and no later job
 calls Meta with that token again."""
 
 from __future__ import annotations

@@ -9,7 +9,6 @@ import signal
 import socket
 import sqlite3
 import subprocess
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any, TypeVar
 import requests
 
 from tests.sandbox_process import free_port
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 INHERITED = {"DATABASE_URL", "META_SANDBOX_URL", "DEBUG", "SITE_URL", "REDIS_URL", "SANDBOX_STATE_FILE"}
@@ -25,16 +25,8 @@ T = TypeVar("T")
 
 
 def wait(check: Callable[[], T], timeout: float, what: str) -> T:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            value = check()
-            if value:
-                return value
-        except (requests.RequestException, sqlite3.Error):
-            pass
-        time.sleep(0.5)
-    raise AssertionError(f"{what} within {timeout:.0f}s")
+    """A wait on `make run`: its web server and database may answer with errors while starting."""
+    return wait_for(check, timeout, what, every=0.5, ignoring=(requests.RequestException, sqlite3.Error))
 
 
 def start_redis(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
@@ -45,7 +37,12 @@ def start_redis(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
          "--save", "", "--appendonly", "no", "--dir", str(folder)],
         stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
     )  # fmt: skip
-    wait(lambda: port_answers(port), 10, "the test's redis-server answered")
+    try:
+        wait(lambda: port_answers(port), 10, "the test's redis-server answered")
+    except AssertionError:
+        process.kill()  # a server that never answered must not outlive the test
+        process.wait()
+        raise
     return process, f"redis://127.0.0.1:{port}/0"
 
 

@@ -61,13 +61,3 @@ def sandbox_comment(sandbox: Any, lab: Account, text: str = "Quando sai o edital
     )  # fmt: skip
 
 
-def wait_for(check: Any, timeout: float = 30, what: str = "the condition") -> Any:
-    import time
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"{what} not reached within {timeout:.0f}s")

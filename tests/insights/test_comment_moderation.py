@@ -5,7 +5,8 @@ from django.urls import reverse
 from accounts.models import Credential, CredentialStatus
 from collector.models import Comment
 from insights.models import ActionStatus, CommentAction
-from tests.insights.conftest import page_text, sandbox_comment, wait_for
+from tests.insights.conftest import page_text, sandbox_comment
+from tests.waiting import wait_for
 
 
 def _finished(action_kind: str):

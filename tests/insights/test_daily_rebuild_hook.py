@@ -8,8 +8,8 @@ from collector.models import CollectionRun, Media, RunKind, RunOutcome
 from collector.tasks import backfill_profile
 from insights.models import DailyMetric
 from tests.insights.builders import account
-from tests.insights.conftest import wait_for
 from tests.sandbox_process import connect_instagram_account
+from tests.waiting import wait_for
 
 
 def test_a_finished_sync_rebuilds_the_daily_metrics(transactional_db, celery_worker):

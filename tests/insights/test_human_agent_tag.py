@@ -57,7 +57,7 @@ def test_it_lets_only_the_send_task_and_a_members_click_set_human_agent() -> Non
         ("insights/tasks.py", "send_message_reply", "reply.human_agent"),
         # The row says it when a member clicked Send in the Human Agent window.
         ("insights/messaging.py", "request_reply", "human_agent"),
-        ("insights/views.py", "message_reply", "window == messaging.HUMAN_AGENT"),
+        ("insights/message_views.py", "message_reply", "window == messaging.HUMAN_AGENT"),
     }
 
 
@@ -81,7 +81,7 @@ def test_it_queues_replies_only_from_the_messages_view() -> None:
         for node in ast.walk(tree)
         if isinstance(node, ast.Name) and node.id == "send_message_reply"
     }
-    assert callers == {("insights/views.py", "message_reply")}
+    assert callers == {("insights/message_views.py", "message_reply")}
     assert senders == {("insights/tasks.py", "send_message_reply")}
     # No beat schedule, receiver or other task queues a reply of its own: request_reply queues the row a
     # member's click stored, and the stale-work sweep re-queues such a row still pending once its

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from insights.models import ActionStatus, MessageReply, QuickReply
 from tests.insights.browser import csp_watch, sign_in
-from tests.insights.conftest import wait_for
 from tests.sandbox_process import connect_through_login
+from tests.waiting import wait_for
 from webhooks.models import Conversation, Message
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from accounts.models import Credential, CredentialStatus
 from insights.models import ActionStatus, FailureReason, MessageReply
-from tests.insights.conftest import page_text, wait_for
+from tests.insights.conftest import page_text
+from tests.waiting import wait_for
 from webhooks.models import Conversation, Message
 
 

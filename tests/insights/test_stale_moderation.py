@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from collector.stale_work import MODERATION_STALE, requeue_stale_moderation
 from insights.models import ActionKind, ActionStatus, CommentAction
-from tests.insights.conftest import sandbox_comment, wait_for
+from tests.insights.conftest import sandbox_comment
+from tests.waiting import wait_for
 
 
 def test_a_pending_hide_older_than_its_retries_is_sent_and_a_recent_one_waits(

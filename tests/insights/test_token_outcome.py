@@ -10,7 +10,8 @@ from django.urls import reverse
 from accounts.models import Credential, CredentialStatus
 from insights.models import ActionStatus, CommentAction
 from tests.insights.builders import Account
-from tests.insights.conftest import sandbox_comment, wait_for
+from tests.insights.conftest import sandbox_comment
+from tests.waiting import wait_for
 
 
 def test_it_asks_for_the_comments_permission_again_when_a_hide_is_refused_without_it(

@@ -20,7 +20,8 @@ from collector.models import Profile
 from socialdatalab.health import HEARTBEAT_KEY, HEARTBEAT_MAX_AGE
 from tests.conftest import SuiteWorker
 from tests.insights.browser import sign_in
-from tests.insights.conftest import sandbox_comment, wait_for
+from tests.insights.conftest import sandbox_comment
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.browser
 

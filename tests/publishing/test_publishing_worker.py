@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -14,19 +13,18 @@ from accounts.models import CredentialStatus
 from publishing.models import AssetType, Story, StoryStatus
 from publishing.tasks import publish_story
 from tests.publishing.conftest import JPEG, JPEG_B64, MP4_B64, Dealer, stories_url
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.usefixtures("celery_worker", "transactional_db")
 
 
 def settled(story_id: int, timeout: float = 5.0) -> Story:
     """The story once the worker is done with it (no longer queued), within `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        story = Story.objects.get(pk=story_id)
-        if story.status != StoryStatus.QUEUED:
-            return story
-        time.sleep(0.1)
-    raise AssertionError(f"story {story_id} still queued after {timeout}s: {Story.objects.get(pk=story_id).__dict__}")
+    still_queued = f"story {story_id} out of the queue"
+    return wait_for(
+        lambda: Story.objects.exclude(status=StoryStatus.QUEUED).filter(pk=story_id).first(), timeout, still_queued,
+        every=0.1,
+    )
 
 
 def queue(api: APIClient, dealer: Dealer, base64: str, asset_type: int, channel: str = "facebook") -> int:

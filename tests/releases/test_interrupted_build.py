@@ -16,8 +16,8 @@ from releases.tables import CHUNK
 from releases.tasks import build_release, requeue_stale_builds
 from tests.collector.test_killed_worker import _kill_with_children
 from tests.conftest import start_worker, stop_worker, worker_environment
-from tests.insights.conftest import wait_for
 from tests.releases.builders import Lab, period, release_lab
+from tests.waiting import wait_for
 
 
 def left_building(lab: Lab, silent_for: timedelta) -> Release:

@@ -17,8 +17,8 @@ from django.urls import reverse
 from accounts.models import Role
 from collector.models import Comment
 from releases.models import Release
-from tests.insights.conftest import wait_for
 from tests.releases.builders import Lab, period, release_lab
+from tests.waiting import wait_for
 from webhooks.models import Conversation
 
 

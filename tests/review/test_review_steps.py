@@ -18,7 +18,7 @@ from collector.models import CollectionRun, Comment, Profile, RunKind
 from insights import review
 from insights.models import ActionStatus, CommentAction, MessageReply
 from tests.insights.browser import csp_watch
-from tests.insights.conftest import wait_for
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.browser
 

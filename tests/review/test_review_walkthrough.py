@@ -3,7 +3,6 @@ login, consent, profile, engagement, comment reply, hide, message reply, disconn
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -11,19 +10,15 @@ from django.urls import reverse
 
 from collector.models import Comment, Profile
 from insights.models import ActionStatus, CommentAction, MessageReply
+from tests import waiting
 from webhooks.models import Conversation
 
 pytestmark = pytest.mark.browser
 
 
 def wait_for(check: Any, timeout: float = 120, what: str = "the condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.5)
-    raise AssertionError(f"{what} not reached within {timeout:.0f}s")
+    """The walk-through's waits: longer, and polled less often (each check reads a page)."""
+    return waiting.wait_for(check, timeout, what, every=0.5)
 
 
 def test_a_reviewer_sees_each_permission_in_use(

@@ -18,8 +18,8 @@ from django.utils.html import escape
 from accounts.models import CredentialStatus
 from collector.models import MediaInsight, Profile, Provenance
 from storyvault.models import MissedReason, StoryKeep
-from tests.collector.conftest import wait_for
 from tests.vault.conftest import Stories
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -18,8 +18,8 @@ from collector.models import MediaInsight
 from collector.tasks import collect_stories
 from storyvault.models import MB, FileState, StorageQuota, StoryKeep
 from storyvault.tasks import tend_vault
-from tests.collector.conftest import wait_for
 from tests.vault.conftest import Stories
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -16,8 +16,8 @@ from collector.models import Media, MediaInsight, Provenance, Unavailable
 from collector.tasks import collect_stories
 from storyvault.models import FileState, StoryKeep
 from storyvault.tasks import tend_vault
-from tests.collector.conftest import wait_for
 from tests.vault.conftest import Stories
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 LAST_HALF_HOUR = 23 * 60 + 40  # minutes old: inside its final 30 minutes

@@ -25,9 +25,10 @@ from collector.models import Comment, Media, Profile
 from meta.signing import sign_body
 from tests.conftest import ARTIFACTS, ROOT, start_worker, stop_worker, worker_environment
 from tests.sandbox_process import free_port
+from tests.waiting import wait_for
 from tests.webhooks.conftest import IG_ACCOUNT_ID
 from webhooks.models import EventStatus, WebhookEvent
-from webhooks.tasks import SWEEP_AFTER_SECONDS
+from webhooks.processing import SWEEP_AFTER_SECONDS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -57,14 +58,8 @@ class PrivateRedis:
 def wait_until(check: Callable[[], Any], timeout: float, what: str) -> float:
     """Seconds it took for `check` to hold; fails the test after `timeout`."""
     started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        try:
-            if check():
-                return time.monotonic() - started
-        except (OSError, redis.RedisError, requests.RequestException):
-            pass
-        time.sleep(0.1)
-    pytest.fail(f"{what}: not within {timeout:.0f}s")
+    wait_for(check, timeout, what, every=0.1, ignoring=(OSError, redis.RedisError, requests.RequestException))
+    return time.monotonic() - started
 
 
 @pytest.fixture

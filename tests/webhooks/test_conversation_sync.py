@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from accounts.models import CredentialStatus
 from collector.models import Profile
-from tests.insights.conftest import wait_for
 from tests.sandbox_process import connect_through_login
+from tests.waiting import wait_for
 from webhooks.models import Conversation, Message
 from webhooks.tasks import sync_conversations
 

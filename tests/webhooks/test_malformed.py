@@ -15,7 +15,7 @@ from django.utils import timezone
 from collector.models import Comment, Profile
 from meta.signing import sign_body
 from webhooks.models import SWEEP_ATTEMPTS, EventStatus, WebhookEvent
-from webhooks.tasks import PUBLISH_CHUNK, SWEEP_AFTER_SECONDS, sweep_unprocessed
+from webhooks.processing import PUBLISH_CHUNK, SWEEP_AFTER_SECONDS, sweep_unprocessed
 
 from .conftest import IG_ACCOUNT_ID, process_stored
 

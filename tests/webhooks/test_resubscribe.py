@@ -3,7 +3,6 @@ or the Page at Meta (the sandbox), as connecting did."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -12,6 +11,7 @@ from django.test import Client
 from accounts.models import Credential, CredentialKind, CredentialStatus, Organization
 from meta.client import GraphClient
 from meta.conf import FACEBOOK_GRAPH, INSTAGRAM_GRAPH
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 CHANGELIST = "/admin/accounts/credential/"
@@ -28,11 +28,6 @@ def subscribed_fields(client: GraphClient, path: str) -> list[str]:
     return [field for app in client.get(path)["data"] for field in app["subscribed_fields"]]
 
 
-def wait_for(check: Any, timeout: float = 15) -> Any:
-    deadline = time.monotonic() + timeout
-    while not (result := check()) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return result
 
 
 @pytest.fixture

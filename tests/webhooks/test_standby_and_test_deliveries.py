@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from collector.models import Comment, Profile
-from tests.collector.conftest import wait_for
+from tests.waiting import wait_for
 from webhooks.models import Conversation, EventStatus, Message, WebhookEvent
 
 from .conftest import deliver, fixture_body, post_signed, process_stored

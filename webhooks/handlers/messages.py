@@ -13,7 +13,9 @@ from django.db import transaction
 from django.db.models import Q
 
 from collector.models import Profile
+from webhooks.broker import enqueue
 from webhooks.changes import Batch, Change
+from webhooks.conversation_sync import sync_conversations
 from webhooks.models import STORY_REPLY, Conversation, Message
 
 
@@ -27,8 +29,6 @@ def _conversation(change: Change, profile: Profile) -> Conversation:
 
 def _learn_username(profile: Profile, participant: str) -> None:
     """Webhooks name the person by id only: ask the Conversations API for this one thread."""
-    from webhooks.tasks import enqueue, sync_conversations
-
     transaction.on_commit(lambda: enqueue(sync_conversations, profile.pk, participant))
 
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from accounts import services
+from accounts import connect as connecting
 from accounts.models import Membership, Organization, Role
 from meta.errors import MetaError
 from meta.oauth import IssuedToken
@@ -54,7 +54,7 @@ class Command(BaseCommand):
                 response.raise_for_status()
                 minted = response.json()
                 issued = IssuedToken(minted["access_token"], None, tuple(minted.get("scopes") or ()))
-                connect = services.connect_instagram if login == "instagram" else services.connect_facebook
+                connect = connecting.connect_instagram if login == "instagram" else connecting.connect_facebook
                 credentials = connect(organization, user, issued)
             except (requests.RequestException, MetaError, KeyError) as exc:
                 self.stderr.write(f"seed_demo: could not connect {account} through {login}: {exc}")

@@ -10,9 +10,15 @@ from allauth.socialaccount.providers.oauth2.views import (
 )
 from django.http import HttpRequest
 
-from meta.conf import INSTAGRAM_API, INSTAGRAM_WWW, MetaConfig
+from meta.conf import MetaConfig
 from meta.errors import MetaError
-from meta.oauth import exchange_instagram_code, fetch_instagram_profile, parse_permissions
+from meta.oauth import (
+    exchange_instagram_code,
+    fetch_instagram_profile,
+    instagram_access_token_url,
+    instagram_authorize_url,
+    parse_permissions,
+)
 
 
 class InstagramBusinessOAuth2Client(OAuth2Client):
@@ -33,11 +39,11 @@ class InstagramBusinessOAuth2Adapter(OAuth2Adapter):
 
     @property
     def authorize_url(self) -> str:  # type: ignore[override]
-        return MetaConfig.from_settings().url(INSTAGRAM_WWW, "/oauth/authorize")
+        return instagram_authorize_url(MetaConfig.from_settings())
 
     @property
     def access_token_url(self) -> str:  # type: ignore[override]
-        return MetaConfig.from_settings().url(INSTAGRAM_API, "/oauth/access_token")
+        return instagram_access_token_url(MetaConfig.from_settings())
 
     def complete_login(self, request: HttpRequest, app: Any, token: Any, **kwargs: Any) -> Any:
         try:

@@ -71,11 +71,7 @@ def run_job(task: Task, profile_id: int, kind: RunKind, work: Callable[[collect.
         return "gone"
     credential = profile.credential
     if credential is None or not credential.is_usable:
-        Profile.objects.filter(pk=profile_id).update(collection_status=CollectionStatus.NEEDS_RECONNECT)
-        # Found dead elsewhere (the daily check, a deauthorize): the ledger learns it here.
-        said = credential.last_error if credential is not None else ""
-        DataGap.objects.begin(profile_id, _token_gap(said), said)
-        return "no usable credential"
+        return _no_usable_credential(profile_id, credential)
     # thread_local=False: the heartbeat thread extends the lock this thread took.
     lock = collect.redis_client().lock(lock_key(profile_id), timeout=LOCK_TTL, thread_local=False)
     token = uuid.uuid4().hex
@@ -137,6 +133,14 @@ def _after_meta_error(
     if task.request.retries < TRANSIENT_RETRIES:
         return CollectionStatus.QUEUED, RunOutcome.RETRY, str(exc), 5 + backoff_delay(task.request.retries, 5, 300)
     return CollectionStatus.FAILED, RunOutcome.FAILED, str(exc), None
+
+
+def _no_usable_credential(profile_id: int, credential: Credential | None) -> str:
+    Profile.objects.filter(pk=profile_id).update(collection_status=CollectionStatus.NEEDS_RECONNECT)
+    # Found dead elsewhere (the daily check, a deauthorize): the ledger learns it here.
+    said = credential.last_error if credential is not None else ""
+    DataGap.objects.begin(profile_id, _token_gap(said), said)
+    return "no usable credential"
 
 
 def _record_gap(profile_id: int, exc: MetaError, outcome: str, error: str) -> None:

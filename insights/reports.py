@@ -135,6 +135,15 @@ def _snapshots(profile_ids: Iterable[int], start: date, end: date) -> list[dict[
     )
 
 
+def _daily_series(rows: Any, period: Period) -> list[dict[str, Any]]:
+    """The period's days for the charts, each with its sums (0 on a day without posts)."""
+    daily = ("posts", "reach", "views", "interactions")
+    per_day: dict[date, dict[str, int | None]] = {day: dict.fromkeys(daily, 0) for day in period.dates()}
+    for row in _sums(rows, "date"):
+        per_day[row["date"]] = {name: row[name] for name in daily}
+    return [{"date": day.isoformat(), **values} for day, values in per_day.items()]
+
+
 def engagement(profile: Profile, period: Period) -> Engagement:
     """The engagement page's numbers, this period against the previous one, in three queries."""
     previous = period.previous
@@ -148,10 +157,6 @@ def engagement(profile: Profile, period: Period) -> Engagement:
             kinds[row["kind"]].add(row)
         else:
             before.add(row)
-    daily = ("posts", "reach", "views", "interactions")
-    per_day: dict[date, dict[str, int | None]] = {day: dict.fromkeys(daily, 0) for day in period.dates()}
-    for row in _sums(both.filter(date__gte=period.start), "date"):
-        per_day[row["date"]] = {name: row[name] for name in daily}
     snapshots = _snapshots([profile.pk], previous.start, period.end)
 
     account, previous_account = AccountTotals(), AccountTotals()
@@ -171,7 +176,7 @@ def engagement(profile: Profile, period: Period) -> Engagement:
         account=account,
         previous_account=previous_account,
         by_kind=[(kind.value, kind.label, kinds[kind.value]) for kind in MediaKind],
-        series=[{"date": day.isoformat(), **values} for day, values in per_day.items()],
+        series=_daily_series(both.filter(date__gte=period.start), period),
     )
     report.comparisons = {
         "posts": Comparison(totals.posts, before.posts),

@@ -11,19 +11,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.db.models import Avg, Case, Count, OuterRef, QuerySet, Subquery, Sum, Value, When
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
-from django.utils.translation import ngettext
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
 
 from collector.models import Media, MediaInsight, MediaProductType, Profile, ProfileSnapshot
-from insights import metrics
+from insights import metrics, research
 from insights.aggregates import INTERACTIONS
 from insights.models import DailyMetric, MediaKind
 from insights.periods import Period
 
-HEAT_LEVELS = 5
 SUMMED = (
     "posts",
     "posts_with_reach",
@@ -53,11 +49,17 @@ class Totals:
     shares: int = 0
     interactions: int = 0
     interactions_with_reach: int = 0
-    followers: int | None = None
+    followers: int | None = None  # at the end of the period: shown, not used by the rate
+    # Sum over days of interactions / followers that day, and the posts of days with a count.
+    follower_rate_sum: float = 0.0
+    posts_with_followers: int = 0
 
-    def add(self, row: Mapping[str, Any]) -> None:
+    def add(self, row: Mapping[str, Any], followers: float | None = None) -> None:
         for name in SUMMED:
             setattr(self, name, getattr(self, name) + (row[name] or 0))
+        if followers:
+            self.follower_rate_sum += (row["interactions"] or 0) / followers
+            self.posts_with_followers += row["posts"] or 0
 
     @property
     def er_reach(self) -> float | None:
@@ -65,7 +67,8 @@ class Totals:
 
     @property
     def er_followers(self) -> float | None:
-        return metrics.er_by_followers(self.interactions, self.posts, self.followers)
+        """The mean over posts of interactions / followers on the day of the post x 100."""
+        return metrics.er_by_followers_per_post(self.follower_rate_sum, self.posts_with_followers)
 
 
 @dataclass
@@ -79,8 +82,10 @@ class AccountTotals:
     unfollows: int | None = None
     followers_start: int | None = None
     followers_end: int | None = None
+    counted_days: int = 0  # days of the period with a recorded follower count
 
     def add(self, snapshot: Mapping[str, Any]) -> None:
+        self.counted_days += snapshot["followers_count"] is not None
         for name in ("reach", "views", "accounts_engaged", "follows", "unfollows"):
             value = snapshot[name]
             if value is not None:
@@ -140,18 +145,19 @@ def _snapshots(profile_ids: Iterable[int], start: date, end: date) -> list[dict[
 
 
 def engagement(profile: Profile, period: Period) -> Engagement:
-    """The engagement page's numbers, this period against the previous one, in three queries."""
+    """The engagement page's numbers, this period against the previous one, in four queries."""
     previous = period.previous
     both = DailyMetric.objects.filter(profile=profile, date__gte=previous.start, date__lte=period.end)
-    sides = both.annotate(current=Case(When(date__gte=period.start, then=Value(True)), default=Value(False)))
+    followers = research.followers_by_day([profile], previous.start, period.end)
     totals, before = Totals(), Totals()
     kinds: dict[str, Totals] = {kind.value: Totals() for kind in MediaKind}
-    for row in _sums(sides, "kind", "current"):
-        if row["current"]:
-            totals.add(row)
-            kinds[row["kind"]].add(row)
+    for row in _sums(both, "kind", "date"):
+        on_day = followers.get((profile.pk, row["date"]))
+        if row["date"] >= period.start:
+            totals.add(row, on_day)
+            kinds[row["kind"]].add(row, on_day)
         else:
-            before.add(row)
+            before.add(row, on_day)
     per_day: dict[date, dict[str, int]] = {day: {"reach": 0, "views": 0, "interactions": 0} for day in period.dates()}
     for row in _sums(both.filter(date__gte=period.start), "date"):
         per_day[row["date"]] = {"reach": row["reach"], "views": row["views"], "interactions": row["interactions"]}
@@ -225,49 +231,6 @@ def ranked_posts(profile: Profile, period: Period, limit: int = 5) -> tuple[list
     return top, bottom
 
 
-@dataclass
-class Heatmap:
-    rows: list[tuple[int, list[dict[str, Any]]]]  # (ISO weekday, 24 cells)
-    best: dict[str, Any] | None
-
-
-def best_time_heatmap(profile: Profile, period: Period, zone: ZoneInfo) -> Heatmap:
-    """Average interactions per post by weekday by hour in the viewer's zone: one grouped query."""
-    cells = (
-        _feed_media(profile, period)
-        .annotate(weekday=ExtractIsoWeekDay("timestamp", tzinfo=zone), hour=ExtractHour("timestamp", tzinfo=zone))
-        .values("weekday", "hour")
-        .annotate(average=Avg(INTERACTIONS), posts=Count("id"))
-        .order_by()
-    )
-    grid = {(cell["weekday"], cell["hour"]): cell for cell in cells}
-    peak = max((cell["average"] or 0 for cell in grid.values()), default=0)
-    rows = []
-    for weekday in range(1, 8):
-        row = []
-        for hour in range(24):
-            cell = grid.get((weekday, hour))
-            average = float(cell["average"] or 0) if cell else None
-            level = 0 if not cell or not peak else max(1, round(HEAT_LEVELS * (average or 0) / peak))
-            posts = cell["posts"] if cell else 0
-            row.append(
-                {
-                    "hour": hour,
-                    "average": average,
-                    "shown": round(average) if average is not None else "",
-                    "posts": posts,
-                    "posts_label": ngettext("%(posts)s post", "%(posts)s posts", posts) % {"posts": posts},
-                    "level": level,
-                }
-            )
-        rows.append((weekday, row))
-    best = None
-    if grid:
-        weekday, hour = max(grid, key=lambda key: (grid[key]["average"] or 0, grid[key]["posts"]))
-        best = {"weekday": weekday, "hour": hour, "average": float(grid[(weekday, hour)]["average"] or 0)}
-    return Heatmap(rows=rows, best=best)
-
-
 # `suppressed`: the values Meta withheld below its privacy floor ({metric: floor}).
 STORY_CAPTURE_FIELDS = ("captured_at", "reach", "views", "replies", "navigation", "shares", "suppressed")
 
@@ -283,9 +246,9 @@ def stories(profile: Profile, period: Period, limit: int = 12) -> list[dict[str,
         )
         .annotate(**{f"last_{name}": Subquery(last.values(name)[:1]) for name in STORY_CAPTURE_FIELDS})
         .order_by("-timestamp")
-        .values(
-            "timestamp", "permalink", "insights_unavailable", *(f"last_{name}" for name in STORY_CAPTURE_FIELDS)
-        )[:limit]
+        .values("timestamp", "permalink", "insights_unavailable", *(f"last_{name}" for name in STORY_CAPTURE_FIELDS))[
+            :limit
+        ]
     )
 
 
@@ -317,8 +280,9 @@ def compare(profiles: list[Profile], period: Period) -> list[CompareRow]:
     totals: dict[int, Totals] = defaultdict(Totals)
     accounts: dict[int, AccountTotals] = defaultdict(AccountTotals)
     in_period = DailyMetric.objects.filter(profile_id__in=ids, date__gte=period.start, date__lte=period.end)
-    for row in _sums(in_period, "profile_id"):
-        totals[row["profile_id"]].add(row)
+    followers = research.followers_by_day(profiles, period.start, period.end)
+    for row in _sums(in_period, "profile_id", "date"):
+        totals[row["profile_id"]].add(row, followers.get((row["profile_id"], row["date"])))
     for snapshot in _snapshots(ids, period.start, period.end):
         accounts[snapshot["profile_id"]].add(snapshot)
     rows = []

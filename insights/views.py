@@ -16,8 +16,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import access
 from accounts.models import Organization
 from collector.models import Comment, Profile
-from insights import audit, data_handling, exports, messaging, metrics, moderation, periods, reports, review
-from insights.models import ActionKind, CommentAction
+from insights import (
+    audit,
+    data_handling,
+    exports,
+    messaging,
+    metrics,
+    moderation,
+    periods,
+    reports,
+    research,
+    review,
+    statistics,
+)
+from insights.models import ActionKind, CommentAction, MediaKind
 
 TIMEZONE_COOKIE = "tz"
 AUDIT_PAGE = 500
@@ -80,7 +92,9 @@ def engagement(request: HttpRequest, pk: int) -> HttpResponse:
     zone = viewer_zone(request)
     report = reports.engagement(profile, period)
     top, bottom = reports.ranked_posts(profile, period)
-    heatmap = reports.best_time_heatmap(profile, period, zone)
+    minimum = request.GET.get("min", "")
+    minimum = int(minimum) if minimum.isdigit() else statistics.DEFAULT_MIN_POSTS
+    heat = research.analyse([profile], period, zone, min(minimum, 50), request.GET.get("heat_kind", ""))
     return _page(
         request,
         "insights/engagement.html",
@@ -91,7 +105,9 @@ def engagement(request: HttpRequest, pk: int) -> HttpResponse:
         report=report,
         top=top,
         bottom=bottom,
-        heatmap=heatmap,
+        heat=heat,
+        heat_rows=heat.heat_rows(),
+        kinds=MediaKind.choices,
         weekdays={day: WEEKDAYS_ABBR[day - 1] for day in range(1, 8)},
         hours=range(24),
         stories=reports.stories(profile, period),
@@ -310,6 +326,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
         presets=periods.PRESETS,
         datasets=exports.DATASET_CHOICES,
         formats=exports.FORMAT_CHOICES,
+        id_columns={name: exports.id_columns(name) for name in exports.DATASETS},
     )
 
 

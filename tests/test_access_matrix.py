@@ -48,6 +48,7 @@ MATRIX: dict[str, Rule] = {
     "engagement": READ,
     "comments": READ,
     "export": READ,
+    "profile_posts": READ_ONLY,
     "messages": READ,
     "conversation": READ,
     "comment_action_states": READ_ONLY,

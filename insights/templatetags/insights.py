@@ -59,6 +59,12 @@ def count(value: int | None) -> str:
     return UNKNOWN if value is None else intcomma(value)
 
 
+@register.filter
+def count_float(value: float | None) -> str:
+    """A sum pandas made a float (it has missing values), shown as a whole number or "—"."""
+    return UNKNOWN if value is None or value != value else intcomma(round(value))  # NaN != NaN
+
+
 @register.simple_tag
 def story_metric(story: dict, name: str) -> str:
     """A story's last value of `name`, or "hidden by Meta below 5" when Meta withheld it (a -1 in

@@ -8,5 +8,6 @@ SCRIPTS: list[str] = [
     "bench.collector_memory",
     "bench.webhook_ingest",
     "bench.pages",
+    "bench.research_pages",
     "bench.story_upload",
 ]

@@ -10,7 +10,7 @@ from django.utils.dates import WEEKDAYS_ABBR
 from django.views.decorators.http import require_GET
 
 from collector.models import Profile
-from insights import metrics, periods, posts, research, statistics
+from insights import formulas, metrics, periods, posts, research
 from insights.models import MediaKind
 from insights.views import _profile, viewer_zone
 
@@ -19,7 +19,7 @@ WEEKDAYS = {day: WEEKDAYS_ABBR[day - 1] for day in range(1, 8)}
 
 def _min_posts(request: HttpRequest) -> int:
     value = request.GET.get("min", "")
-    return min(int(value), 50) if value.isdigit() and int(value) > 0 else statistics.DEFAULT_MIN_POSTS
+    return min(int(value), 50) if value.isdigit() and int(value) > 0 else formulas.DEFAULT_MIN_POSTS
 
 
 def _chosen(request: HttpRequest) -> tuple[list[Profile], list[Profile]]:

@@ -23,7 +23,7 @@ from django.db.models.functions import Cast, NullIf
 from django.utils.translation import gettext_lazy as _
 
 from collector.models import Media, Profile
-from insights import periods, research, statistics
+from insights import formulas, periods, research
 from insights.aggregates import INTERACTIONS, KIND
 from insights.models import MediaKind
 
@@ -123,7 +123,7 @@ def listing(profiles: list[Profile], chosen: PostFilter, zone: ZoneInfo) -> Page
         }
     )
     current = {profile.pk: profile.followers_count for profile in profiles}
-    followers = statistics.followers_on(research.follower_snapshots(labels), frame, current)["followers"].tolist()
+    followers = formulas.followers_on(research.follower_snapshots(labels), frame, current)["followers"].tolist()
     for post, count in zip(posts, followers, strict=True):
         post["account"] = labels[post["profile_id"]]
         post["kind_label"] = MediaKind(post["kind"]).label
@@ -138,8 +138,8 @@ def hashtag_table(profiles: list[Profile], chosen: PostFilter) -> list[dict[str,
     rows = matching(profiles, chosen).values_list("caption", "reach", "interactions")
     frame = pd.DataFrame.from_records(list(rows), columns=["caption", "reach", "interactions"])
     frame["followers"] = float("nan")
-    frame = statistics.with_rates(frame.astype({"reach": float, "interactions": float}))
-    table = statistics.hashtags(frame)
+    frame = formulas.with_rates(frame.astype({"reach": float, "interactions": float}))
+    table = formulas.hashtags(frame)
     return table.astype(object).where(table.notna(), None).to_dict("records")
 
 

@@ -1,5 +1,5 @@
 """The analysis page across profiles: its post frame read from the database in two queries, the
-tables insights.statistics makes of it, the one-sentence answer, and its downloads.
+tables insights.formulas makes of it, the one-sentence answer, and its downloads.
 
 Two queries whatever the number of posts or profiles: the period's media (only the columns the
 statistics need) and the follower counts of those profiles. The work is pandas' over the
@@ -21,7 +21,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from collector.models import Media, Profile, ProfileSnapshot
-from insights import statistics
+from insights import formulas
 from insights.aggregates import INTERACTIONS, KIND
 from insights.models import MediaKind
 from insights.periods import Period
@@ -65,9 +65,9 @@ def posts(profiles: list[Profile], period: Period, zone: ZoneInfo) -> pd.DataFra
     for name in ("reach", "views", "interactions"):
         frame[name] = frame[name].astype("Float64").astype(float)
     current = {profile.pk: profile.followers_count for profile in profiles}
-    found = statistics.followers_on(follower_snapshots(labels), frame, current)
+    found = formulas.followers_on(follower_snapshots(labels), frame, current)
     frame["followers"], frame["followers_source"] = found["followers"], found["followers_source"]
-    return statistics.with_rates(frame)
+    return formulas.with_rates(frame)
 
 
 def followers_by_day(profiles: list[Profile], start: date, end: date) -> dict[tuple[int, date], float | None]:
@@ -76,7 +76,7 @@ def followers_by_day(profiles: list[Profile], start: date, end: date) -> dict[tu
     days = [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
     wanted = pd.DataFrame([(profile.pk, day) for profile in profiles for day in days], columns=["profile_id", "day"])
     current = {profile.pk: profile.followers_count for profile in profiles}
-    found = statistics.followers_on(follower_snapshots([profile.pk for profile in profiles]), wanted, current)
+    found = formulas.followers_on(follower_snapshots([profile.pk for profile in profiles]), wanted, current)
     return {
         (int(row.profile_id), row.day): (None if pd.isna(row.followers) else float(row.followers))
         for row in found.itertuples()
@@ -93,13 +93,13 @@ class Analysis:
     heat_kind: str = ""  # the heatmap's media type; "" for all of them
     types: pd.DataFrame = field(init=False)
     heatmap: pd.DataFrame = field(init=False)
-    slot: statistics.Slot | None = field(init=False)
+    slot: formulas.Slot | None = field(init=False)
 
     def __post_init__(self) -> None:
-        self.types = statistics.media_type_table(self.posts)
+        self.types = formulas.media_type_table(self.posts)
         of_kind = self.posts[self.posts["kind"] == self.heat_kind] if self.heat_kind else self.posts
-        self.heatmap = statistics.hour_of_week(of_kind, self.min_posts, by=("account",))
-        self.slot = statistics.best_slot(self.posts, self.min_posts)
+        self.heatmap = formulas.hour_of_week(of_kind, self.min_posts, by=("account",))
+        self.slot = formulas.best_slot(self.posts, self.min_posts)
 
     @property
     def answer(self) -> str | None:
@@ -111,7 +111,7 @@ class Analysis:
         if slot.last_day != slot.first_day:
             days = f"{days}\u2013{WEEKDAYS_ABBR[slot.last_day - 1]}"
         return _(
-            "%(account)s, %(kind)s, %(days)s %(start)s\u2013%(end)s h: median ER by reach %(rate)s %%, n = %(n)s"
+            "%(account)s, %(kind)s, %(days)s %(start)s–%(end)s h: median ER by reach %(rate)s %%, n = %(n)s"  # noqa: RUF001
         ) % {
             "account": slot.account,
             "kind": MediaKind(slot.kind).plural,
@@ -151,7 +151,7 @@ class Analysis:
         snapshots = follower_snapshots([profile.pk for profile in self.profiles])
         notes = []
         for profile in self.profiles:
-            if statistics.snapshot_days_in(snapshots, profile.pk, self.period.start, self.period.end):
+            if formulas.snapshot_days_in(snapshots, profile.pk, self.period.start, self.period.end):
                 continue
             label = account_label(profile)
             if (snapshots["profile_id"] == profile.pk).any():

@@ -20,6 +20,7 @@ from insights import (
     audit,
     data_handling,
     exports,
+    formulas,
     messaging,
     metrics,
     moderation,
@@ -27,7 +28,6 @@ from insights import (
     reports,
     research,
     review,
-    statistics,
 )
 from insights.models import ActionKind, CommentAction, MediaKind
 
@@ -93,7 +93,7 @@ def engagement(request: HttpRequest, pk: int) -> HttpResponse:
     report = reports.engagement(profile, period)
     top, bottom = reports.ranked_posts(profile, period)
     minimum = request.GET.get("min", "")
-    minimum = int(minimum) if minimum.isdigit() else statistics.DEFAULT_MIN_POSTS
+    minimum = int(minimum) if minimum.isdigit() else formulas.DEFAULT_MIN_POSTS
     heat = research.analyse([profile], period, zone, min(minimum, 50), request.GET.get("heat_kind", ""))
     return _page(
         request,

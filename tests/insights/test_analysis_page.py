@@ -67,7 +67,10 @@ def test_the_analysis_table_gives_median_and_mean_of_both_rates(client):
     assert (row["posts"], row["median_er_followers"], row["mean_er_followers"]) == (3, 10.0, pytest.approx(40 / 3))
     assert (row["median_er_reach"], row["reach"], row["views"], row["interactions"]) == (10.0, 6500, 13000, 650)
     # Every post has 10 % by reach: the tie goes to the window with most posts, Tue (11th) to Thu (6th).
-    assert response.context["result"].answer == "@ifma.caxias, reels, Tue\u2013Thu 18\u201321 h: median ER by reach 10.0 %, n = 2"
+    assert (
+        response.context["result"].answer
+        == "@ifma.caxias, reels, Tue\u2013Thu 18\u201321 h: median ER by reach 10.0 %, n = 2"
+    )
 
 
 def test_a_period_without_a_follower_count_says_so(client):

@@ -96,4 +96,6 @@ def test_eighteen_digit_ids_stay_text_in_every_format(signed_in, lab):
     first_line = _download(signed_in, lab, "comments", "csv", everything).decode().splitlines()[1]
     assert first_line.startswith('"@ifma.saoluis","17841400000000001","17')
     page = signed_in.get(reverse("export", args=[lab.profile.pk])).content.decode()
-    assert 'pd.read_csv(path, dtype={ "account_id": str, "comment_id": str, "media_id": str, "parent_id": str })' in page
+    assert (
+        'pd.read_csv(path, dtype={ "account_id": str, "comment_id": str, "media_id": str, "parent_id": str })' in page
+    )

@@ -26,7 +26,11 @@ def test_it_pages_through_every_post_sorted_by_a_metric(signed_in, lab):
     assert len(reaches) == posts.PAGE_SIZE and reaches == sorted(reaches, reverse=True)
     assert reaches[0] == max(Media.objects.filter(profile=lab.profile).values_list("reach", flat=True))
     last = signed_in.get(f"{url}?{EVERYTHING}&sort=reach&order=desc&page=4").context["page"]
-    seen = {post["id"] for number in (1, 2, 3) for post in signed_in.get(f"{url}?{EVERYTHING}&sort=reach&page={number}").context["page"].object_list}
+    seen = {
+        post["id"]
+        for number in (1, 2, 3)
+        for post in signed_in.get(f"{url}?{EVERYTHING}&sort=reach&page={number}").context["page"].object_list
+    }
     assert len(seen | {post["id"] for post in last.object_list}) == 200
     ascending = signed_in.get(f"{url}?{EVERYTHING}&sort=er_reach&order=asc").context["page"].object_list
     rates = [post["er_reach"] for post in ascending]
@@ -39,7 +43,9 @@ def test_it_filters_by_type_and_caption_text(signed_in, lab):
     expected = Media.objects.filter(profile=lab.profile, media_product_type=MediaProductType.REELS).count()
     assert reels.paginator.count == expected and {post["kind"] for post in reels.object_list} == {"reel"}
     worded = signed_in.get(f"{url}?{EVERYTHING}&q=monte castelo").context["page"]
-    assert worded.paginator.count == Media.objects.filter(profile=lab.profile, caption__icontains="Monte Castelo").count()
+    assert (
+        worded.paginator.count == Media.objects.filter(profile=lab.profile, caption__icontains="Monte Castelo").count()
+    )
     assert all("Monte Castelo" in post["caption"] for post in worded.object_list)
     body = signed_in.get(f"{url}?{EVERYTHING}&q=nothing-like-this").content.decode()
     assert 'id="no-posts"' in body

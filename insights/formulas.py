@@ -134,7 +134,8 @@ class Slot:
 def best_slot(posts: pd.DataFrame, min_posts: int = DEFAULT_MIN_POSTS) -> Slot | None:
     """Over every account x media type x 1 to MAX_SPAN_DAYS consecutive weekdays x SLOT_HOURS
     hour window, the one with the highest median ER by reach among those with at least
-    `min_posts` posts; ties go to more posts, then the fewest weekdays, then the earliest window. None if none qualifies."""
+    `min_posts` posts; ties go to more posts, then the fewest weekdays, then the earliest
+    window. None if none qualifies."""
     rated = posts.dropna(subset=["er_reach"])
     if rated.empty:
         return None

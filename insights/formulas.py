@@ -9,6 +9,7 @@ denominator is missing or zero: a missing value is never a 0).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,6 +21,7 @@ SLOT_HOURS = 3  # the answer's hour windows: 0-3, 3-6, … 21-24
 MAX_SPAN_DAYS = 3  # …on one to three consecutive weekdays (Mon-Sun, not wrapping)
 # How each post's follower count was found (the formula page names them).
 SNAPSHOT, INTERPOLATED, NEAREST, CURRENT, UNKNOWN = "snapshot", "interpolated", "nearest", "current", "unknown"
+HASHTAG = re.compile(r"#(\w+)")
 TYPE_COLUMNS = [
     "posts",
     "median_er_reach",
@@ -139,56 +141,68 @@ def best_slot(posts: pd.DataFrame, min_posts: int = DEFAULT_MIN_POSTS) -> Slot |
     rated = posts.dropna(subset=["er_reach"])
     if rated.empty:
         return None
-    weekday = rated["posted_local"].dt.isocalendar().day.astype(int).to_numpy()
-    block = (rated["posted_local"].dt.hour // SLOT_HOURS).to_numpy()
-    spans = []
+    accounts, account_names = pd.factorize(rated["account"])
+    kinds, kind_names = pd.factorize(rated["kind"])
+    weekday = rated["posted_local"].dt.isocalendar().day.to_numpy(dtype=np.int64)
+    block = (rated["posted_local"].dt.hour // SLOT_HOURS).to_numpy(dtype=np.int64)
+    values = rated["er_reach"].to_numpy(dtype=float)
+    # Each post belongs to every run of `length` weekdays that contains its weekday: one integer
+    # key per (account, kind, length, first weekday, block), so one groupby finds every median.
+    keys, rates = [], []
     for length in range(1, MAX_SPAN_DAYS + 1):
-        for first in range(1, 9 - length):
-            inside = (weekday >= first) & (weekday < first + length)
-            part = rated[inside].assign(first_day=first, last_day=first + length - 1, block=block[inside])
-            spans.append(part[["account", "kind", "first_day", "last_day", "block", "er_reach"]])
-    grouped = pd.concat(spans).groupby(["account", "kind", "first_day", "last_day", "block"])["er_reach"]
-    windows = pd.DataFrame({"posts": grouped.size(), "median": grouped.median()}).reset_index()
+        for offset in range(length):
+            first = weekday - offset
+            inside = (first >= 1) & (first + length - 1 <= 7)
+            key = (((accounts * len(kind_names) + kinds) * 8 + length) * 8 + first) * 8 + block
+            keys.append(key[inside])
+            rates.append(values[inside])
+    grouped = pd.Series(np.concatenate(rates)).groupby(np.concatenate(keys))
+    windows = pd.DataFrame({"posts": grouped.size(), "median": grouped.median()})
     windows = windows[windows["posts"] >= min_posts]
     if windows.empty:
         return None
-    windows["days"] = windows["last_day"] - windows["first_day"]
-    windows = windows.sort_values(
-        ["median", "posts", "days", "first_day", "block", "account", "kind"],
-        ascending=[False, False, True, True, True, True, True],
-    )
-    top = windows.iloc[0]
+    key = windows.index.to_numpy()
+    block_of, first_of, length_of = key % 8, key // 8 % 8, key // 64 % 8
+    # Highest median, then most posts, fewest weekdays, earliest weekday, earliest hours.
+    order = np.lexsort((block_of, first_of, length_of, -windows["posts"].to_numpy(), -windows["median"].to_numpy()))
+    best = int(order[0])
+    pair = int(key[best] // 512)
     return Slot(
-        account=str(top["account"]),
-        kind=str(top["kind"]),
-        first_day=int(top["first_day"]),
-        last_day=int(top["last_day"]),
-        start_hour=int(top["block"]) * SLOT_HOURS,
-        end_hour=int(top["block"]) * SLOT_HOURS + SLOT_HOURS,
-        median_er_reach=float(top["median"]),
-        posts=int(top["posts"]),
+        account=str(account_names[pair // len(kind_names)]),
+        kind=str(kind_names[pair % len(kind_names)]),
+        first_day=int(first_of[best]),
+        last_day=int(first_of[best] + length_of[best] - 1),
+        start_hour=int(block_of[best]) * SLOT_HOURS,
+        end_hour=int(block_of[best]) * SLOT_HOURS + SLOT_HOURS,
+        median_er_reach=float(windows["median"].iloc[best]),
+        posts=int(windows["posts"].iloc[best]),
     )
 
 
 def hashtags(posts: pd.DataFrame, limit: int = 30) -> pd.DataFrame:
     """Hashtags in the captions (case-folded, one count per post): posts, median reach and
     median ER by reach of the posts that carry each, the most used first."""
-    columns = ["hashtag", "posts", "median_reach", "median_er_reach"]
-    if posts.empty:
-        return pd.DataFrame(columns=columns)
-    tags = posts["caption"].fillna("").str.lower().str.findall(r"#(\w+)").map(lambda found: sorted(set(found)))
-    exploded = posts.assign(hashtag=tags).explode("hashtag").dropna(subset=["hashtag"])
-    if exploded.empty:
-        return pd.DataFrame(columns=columns)
-    grouped = exploded.groupby("hashtag")
+    reach: dict[str, list[float]] = {}
+    rates: dict[str, list[float]] = {}
+    for caption, post_reach, rate in zip(posts["caption"], posts["reach"], posts["er_reach"], strict=True):
+        for tag in set(HASHTAG.findall(caption.lower())) if isinstance(caption, str) and "#" in caption else ():
+            reach.setdefault(tag, []).append(post_reach)
+            rates.setdefault(tag, []).append(rate)
     table = pd.DataFrame(
         {
-            "posts": grouped.size(),
-            "median_reach": grouped["reach"].median(),
-            "median_er_reach": grouped["er_reach"].median(),
-        }
-    ).reset_index()
-    return table.sort_values(["posts", "hashtag"], ascending=[False, True]).head(limit)[columns]
+            "hashtag": list(reach),
+            "posts": [len(values) for values in reach.values()],
+            "median_reach": [_median(values) for values in reach.values()],
+            "median_er_reach": [_median(values) for values in rates.values()],
+        },
+        columns=["hashtag", "posts", "median_reach", "median_er_reach"],
+    )
+    return table.sort_values(["posts", "hashtag"], ascending=[False, True]).head(limit).reset_index(drop=True)
+
+
+def _median(values: list[float]) -> float:
+    known = [value for value in values if value == value]  # NaN != NaN: unknown values are left out
+    return float(np.median(known)) if known else float("nan")
 
 
 def snapshot_days_in(snapshots: pd.DataFrame, profile_id: int, start: date, end: date) -> int:

@@ -118,6 +118,20 @@ DEFINITIONS: tuple[Metric, ...] = (
         ),
     ),
     Metric(
+        "analysis_answer",
+        _("The analysis page's answer"),
+        _(
+            "highest median ER by reach over profile × media type × 1–3 consecutive weekdays × 3-hour window, n ≥ the minimum"
+        ),  # noqa: RUF001, E501 - the formula as people read it
+        _(
+            "Each post's engagement rate by reach, grouped by profile, media type, a run of one to three "
+            "consecutive weekdays (Monday to Sunday) and a three-hour window of the day, in your time zone. "
+            "Only groups with at least the minimum number of posts count; the one with the highest median "
+            "wins, ties going to more posts, then fewer weekdays, then the earliest window. n is its number "
+            "of posts: read a small n as a hint, not a finding."
+        ),
+    ),
+    Metric(
         "story_metrics",
         _("Story metrics"),
         _("latest capture before the story expired"),

@@ -118,7 +118,7 @@ class Analysis:
             "days": days,
             "start": slot.start_hour,
             "end": slot.end_hour,
-            "rate": number_format(slot.median_er_reach, 1),
+            "rate": number_format(round(slot.median_er_reach, 1), 1),  # number_format cuts, not rounds
             "n": slot.posts,
         }
 

@@ -34,7 +34,8 @@ ACTION_LABELS = {
 
 @register.filter
 def percent(value: float | None, digits: int = 2) -> str:
-    return UNKNOWN if value is None else f"{number_format(value, digits)}%"
+    # Rounded first: Django's number_format cuts a float's extra digits (19.96 -> "19.9").
+    return UNKNOWN if value is None else f"{number_format(round(value, digits), digits)}%"
 
 
 @register.filter
@@ -43,7 +44,7 @@ def signed_change(value: float | None) -> str:
     if value is None:
         return UNKNOWN
     sign = "+" if value > 0 else "\u2212" if value < 0 else "±"
-    return f"{sign}{number_format(abs(value), 1)}%"
+    return f"{sign}{number_format(round(abs(value), 1), 1)}%"
 
 
 @register.filter

@@ -105,3 +105,10 @@ def test_it_reads_only_the_persons_profiles_in_a_fixed_number_of_queries(client,
         response = client.get(reverse("analysis") + f"?{MARCH}&profiles={other.profile.pk}")
     assert "@ifma.imperatriz" not in response.content.decode()
     assert [profile.pk for profile in response.context["result"].profiles] == [lab.profile.pk]
+
+
+def test_rates_are_rounded_not_cut():
+    from insights.templatetags.insights import percent, signed_change
+
+    assert percent(19.96, 1) == "20.0%" and percent(200 / 3) == "66.67%"  # number_format alone says 19.9, 66.66
+    assert signed_change(-12.96) == "\u221213.0%"

@@ -30,7 +30,8 @@ PAGES = (
     ("post list, all profiles, by ER, 365 days", "posts", None, YEAR + "&sort=er_reach"),
     ("post list, all profiles, caption search", "posts", None, "?period=90&q=campus"),
     ("post list, one profile, by reach", "profile_posts", 0, "?period=90&sort=reach"),
-    ("reference: engagement, 90 days", "engagement", 0, "?period=90"),
+    ("reference: engagement, 90 days (its heatmap is now formulas')", "engagement", 0, "?period=90"),
+    ("reference: profile page (unchanged by this work)", "profile", 0, ""),
 )
 BUDGET_MS = 150
 

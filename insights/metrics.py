@@ -121,8 +121,8 @@ DEFINITIONS: tuple[Metric, ...] = (
         "analysis_answer",
         _("The analysis page's answer"),
         _(
-            "highest median ER by reach over profile × media type × 1–3 consecutive weekdays × 3-hour window, n ≥ the minimum"
-        ),  # noqa: RUF001, E501 - the formula as people read it
+            "highest median ER by reach over profile × media type × 1–3 consecutive weekdays × 3-hour window, n ≥ the minimum"  # noqa: RUF001, E501 - the formula as people read it
+        ),
         _(
             "Each post's engagement rate by reach, grouped by profile, media type, a run of one to three "
             "consecutive weekdays (Monday to Sunday) and a three-hour window of the day, in your time zone. "

@@ -10,16 +10,11 @@ from django.utils.dates import WEEKDAYS_ABBR
 from django.views.decorators.http import require_GET
 
 from collector.models import Profile
-from insights import formulas, metrics, periods, posts, research
+from insights import metrics, periods, posts, research
 from insights.models import MediaKind
 from insights.views import _profile, viewer_zone
 
 WEEKDAYS = {day: WEEKDAYS_ABBR[day - 1] for day in range(1, 8)}
-
-
-def _min_posts(request: HttpRequest) -> int:
-    value = request.GET.get("min", "")
-    return min(int(value), 50) if value.isdigit() and int(value) > 0 else formulas.DEFAULT_MIN_POSTS
 
 
 def _chosen(request: HttpRequest) -> tuple[list[Profile], list[Profile]]:
@@ -34,7 +29,7 @@ def analysis(request: HttpRequest) -> HttpResponse:
     available, chosen = _chosen(request)
     period = periods.from_query(request.GET)
     zone = viewer_zone(request)
-    result = research.analyse(chosen, period, zone, _min_posts(request), request.GET.get("heat_kind", ""))
+    result = research.analyse(chosen, period, zone, research.min_posts(request.GET), request.GET.get("heat_kind", ""))
     table, file_format = request.GET.get("table", ""), request.GET.get("format", "")
     if table in research.TABLES and file_format in research.FORMATS:
         body = research.download(result.table(table), file_format, table)

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from collector.models import Comment, Media, MediaProductType, Profile
 from insights import audit
-from insights.models import ActionKind, CommentAction
+from insights.models import ActionKind, CommentAction, MediaKind
 
 PAGE_SIZE = 20
 REPLY_MAX_LENGTH = 2200  # Instagram's caption and comment limit
@@ -163,7 +163,7 @@ def post_label(media: Media) -> str:
     count = media.comments_count or 0
     comments = ngettext("%(count)d comment", "%(count)d comments", count) % {"count": count}
     if media.media_product_type == MediaProductType.STORY or not media.caption:
-        kind = MediaProductType(media.media_product_type or MediaProductType.FEED).label
+        kind = MediaKind.of(media.media_type, media.media_product_type).label  # the one vocabulary of media types
         return f"{kind} · {date_format(when, 'SHORT_DATETIME_FORMAT')} · {comments}"
     return f"{date_format(when, 'SHORT_DATE_FORMAT')} · {Truncator(media.caption).chars(40)} · {comments}"
 

@@ -9,7 +9,7 @@ period's posts, which is what the page benchmark (bench/pages.py) keeps under it
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -34,6 +34,12 @@ FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "parquet": "application/vnd.apache.parquet",
 }
+
+
+def min_posts(params: Mapping[str, str]) -> int:
+    """The minimum number of posts per heatmap cell and answer window (?min=, 1 to 50)."""
+    value = params.get("min", "")
+    return min(int(value), 50) if value.isdigit() and int(value) > 0 else formulas.DEFAULT_MIN_POSTS
 
 
 def account_label(profile: Profile) -> str:

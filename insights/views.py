@@ -20,7 +20,6 @@ from insights import (
     audit,
     data_handling,
     exports,
-    formulas,
     messaging,
     metrics,
     moderation,
@@ -92,9 +91,7 @@ def engagement(request: HttpRequest, pk: int) -> HttpResponse:
     zone = viewer_zone(request)
     report = reports.engagement(profile, period)
     top, bottom = reports.ranked_posts(profile, period)
-    minimum = request.GET.get("min", "")
-    minimum = int(minimum) if minimum.isdigit() else formulas.DEFAULT_MIN_POSTS
-    heat = research.analyse([profile], period, zone, min(minimum, 50), request.GET.get("heat_kind", ""))
+    heat = research.analyse([profile], period, zone, research.min_posts(request.GET), request.GET.get("heat_kind", ""))
     return _page(
         request,
         "insights/engagement.html",

@@ -148,7 +148,7 @@ def recent_posts(profile: Profile, limit: int = 50) -> list[Media]:
     """Posts to pick a thread from: the newest, with their comment counts (one LIMITed query)."""
     return list(
         Media.objects.filter(profile=profile, is_deleted=False)
-        .only("id", "meta_id", "caption", "timestamp", "comments_count", "media_product_type")
+        .only("id", "meta_id", "caption", "timestamp", "comments_count", "media_type", "media_product_type")
         .order_by("-timestamp")[:limit]
     )
 

@@ -153,18 +153,13 @@ def engagement(profile: Profile, period: Period) -> Engagement:
     kinds: dict[str, Totals] = {kind.value: Totals() for kind in MediaKind}
     for row in _sums(both, "kind", "date"):
         on_day = followers.get((profile.pk, row["date"]))
-        if row["date"] >= period.start:
-            totals.add(row, on_day)
-            kinds[row["kind"]].add(row, on_day)
-        else:
-            before.add(row, on_day)
+        for side in (totals, kinds[row["kind"]]) if row["date"] >= period.start else (before,):
+            side.add(row, on_day)
     per_day: dict[date, dict[str, int]] = {day: {"reach": 0, "views": 0, "interactions": 0} for day in period.dates()}
     for row in _sums(both.filter(date__gte=period.start), "date"):
         per_day[row["date"]] = {"reach": row["reach"], "views": row["views"], "interactions": row["interactions"]}
-    snapshots = _snapshots([profile.pk], previous.start, period.end)
-
     account, previous_account = AccountTotals(), AccountTotals()
-    for snapshot in snapshots:
+    for snapshot in _snapshots([profile.pk], previous.start, period.end):
         (account if snapshot["date"] >= period.start else previous_account).add(snapshot)
     totals.followers = account.followers_end if account.followers_end is not None else profile.followers_count
     before.followers = (

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from collector.models import Profile
 from insights.models import DailyMetric
+from tests.collector.conftest import clean_redis  # noqa: F401 - a fixture: no call budget left from an earlier run
 from tests.insights.conftest import wait_for
 
 pytestmark = pytest.mark.browser
@@ -83,6 +84,7 @@ def download(page: Any, link: str) -> pd.DataFrame:
     return pd.read_csv(Path(started.value.path()), dtype={"account": str, "media_id": str})
 
 
+@pytest.mark.usefixtures("clean_redis")
 def test_the_analysis_page_answers_the_labs_question_as_pandas_does_over_its_csv(
     transactional_db: None, sandbox: Any, celery_worker: None, live_server: Any, page: Any, screenshot: Any
 ) -> None:

@@ -112,3 +112,11 @@ def test_rates_are_rounded_not_cut():
 
     assert percent(19.96, 1) == "20.0%" and percent(200 / 3) == "66.67%"  # number_format alone says 19.9, 66.66
     assert signed_change(-12.96) == "\u221213.0%"
+
+
+def test_the_analysis_page_speaks_portuguese(client):
+    lab = _changing_followers()
+    client.force_login(lab.user)
+    page = client.get(reverse("analysis") + "?" + MARCH + "&min=1", HTTP_ACCEPT_LANGUAGE="pt-br").content.decode()
+    assert "Análise entre perfis" in page and "Perfis por tipo de mídia" in page
+    assert "@ifma.caxias, reels, Ter\u2013Qui 18\u201321 h: mediana da TE por alcance 10,0 %, n = 2" in page

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 from django.db import connection
+from django.db.models import CharField
+from django.db.models.functions import Cast
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -27,7 +29,9 @@ from insights.aggregates import INTERACTIONS, KIND
 from insights.models import MediaKind
 from insights.periods import Period
 
-POST_COLUMNS = ("profile_id", "meta_id", "kind", "timestamp", "reach", "views", "interactions")
+# `posted` is the time as text (UTC, the connection's zone): pandas parses a column of them at
+# once, where the driver's pure-Python loader took a third of the page's time for datetimes.
+POST_COLUMNS = ("profile_id", "meta_id", "kind", "posted", "reach", "views", "interactions")
 TABLES = ("types", "heatmap", "posts")
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -62,7 +66,7 @@ def posts(
     start, end = period.bounds()
     media = Media.objects.filter(
         profile__in=[profile.pk for profile in profiles], is_deleted=False, timestamp__gte=start, timestamp__lt=end
-    ).annotate(kind=KIND, interactions=INTERACTIONS)
+    ).annotate(kind=KIND, interactions=INTERACTIONS, posted=Cast("timestamp", CharField()))
     # The ORM's SQL, read by the database driver straight into a frame: Django's row-by-row
     # conversion of a few thousand rows was most of the page's time.
     with connection.cursor() as cursor:
@@ -71,7 +75,7 @@ def posts(
     labels = {profile.pk: account_label(profile) for profile in profiles}
     frame["account"] = frame["profile_id"].map(labels).astype("string")
     frame["media_id"] = frame.pop("meta_id").astype("string")
-    frame["posted_at_utc"] = pd.to_datetime(frame.pop("timestamp"), utc=True)
+    frame["posted_at_utc"] = pd.to_datetime(frame.pop("posted"), utc=True, format="ISO8601")
     frame["posted_local"] = frame["posted_at_utc"].dt.tz_convert(zone).dt.tz_localize(None)
     frame["day"] = frame["posted_local"].dt.date
     for name in ("reach", "views", "interactions"):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.dateparse import parse_date
-from django.utils.formats import date_format, number_format
-from django.utils.html import format_html
+from django.utils.formats import date_format, get_format, number_format
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext_lazy
 
@@ -76,18 +76,20 @@ def count_float(value: float | None) -> str:
 @register.simple_tag
 def heat_cells(cells: list[dict]) -> str:
     """A heatmap row's 24 cells: the median (localised, one decimal) over the number of posts.
-    Built here rather than in a template loop: three profiles x 168 cells were most of the
-    analysis page's rendering time."""
+    Built here rather than in a template loop (three profiles x 168 cells were most of the
+    analysis page's rendering time); every value is a number or our own class name."""
     parts = []
+    separator = escape(get_format("DECIMAL_SEPARATOR"))  # once: number_format per cell was half the tag's time
     for cell in cells:
-        classes = f"heat-{cell['level']}" + (" heat-below" if cell["below"] else "")
+        classes = f"heat-{int(cell['level'])}" + (" heat-below" if cell["below"] else "")
+        posts = int(cell["posts"])
         if cell["median"] is None:
-            html = format_html(HEAT_COUNT, classes, cell["posts"], cell["posts"])
+            parts.append(HEAT_COUNT.format(classes, posts, posts))
         else:
-            shown = number_format(round(cell["median"], 1), 1)
-            html = format_html(HEAT_MEDIAN, classes, cell["posts"], f"{cell['median']:.4f}", shown, cell["posts"])
-        parts.append(html)
-    return mark_safe("".join(parts))  # noqa: S308 - every part went through format_html
+            median = float(cell["median"])
+            shown = f"{median:.1f}".replace(".", separator)
+            parts.append(HEAT_MEDIAN.format(classes, posts, f"{median:.4f}", shown, posts))
+    return mark_safe("".join(parts))  # noqa: S308 - numbers and our class names only
 
 
 @register.simple_tag

@@ -41,27 +41,38 @@ def followers_on(
     snapshots: the day's own count, else a straight line between the snapshots either side,
     else the nearest snapshot's count (before the first or after the last), else the profile's
     current count (no snapshot at all). Returns `wanted` with followers and followers_source."""
-    result = wanted[["profile_id", "day"]].copy()
-    result["followers"] = np.nan
-    result["followers_source"] = UNKNOWN
+    ids = wanted["profile_id"].to_numpy()
+    days = _ordinals(wanted["day"])
+    followers = np.full(len(wanted), np.nan)
+    source = np.full(len(wanted), UNKNOWN, dtype=object)
     known = snapshots.dropna(subset=["followers"])
-    for profile_id, rows in result.groupby("profile_id", sort=False):
-        own = known[known["profile_id"] == profile_id].sort_values("day")
-        days = _ordinals(rows["day"])
-        if own.empty:
+    known_ids, known_days = known["profile_id"].to_numpy(), _ordinals(known["day"])
+    known_values = known["followers"].to_numpy(dtype=float)
+    for profile_id in pd.unique(ids):
+        rows, own = ids == profile_id, known_ids == profile_id
+        if not own.any():
             count = (current or {}).get(int(profile_id))
             if count is not None:
-                result.loc[rows.index, ["followers", "followers_source"]] = [float(count), CURRENT]
+                followers[rows], source[rows] = float(count), CURRENT
             continue
-        x, y = _ordinals(own["day"]), own["followers"].to_numpy(dtype=float)
-        result.loc[rows.index, "followers"] = np.interp(days, x, y)
-        source = np.where(np.isin(days, x), SNAPSHOT, np.where((days > x[0]) & (days < x[-1]), INTERPOLATED, NEAREST))
-        result.loc[rows.index, "followers_source"] = source
-    return result
+        order = np.argsort(known_days[own])
+        x, y, at = known_days[own][order], known_values[own][order], days[rows]
+        followers[rows] = np.interp(at, x, y)
+        source[rows] = np.where(np.isin(at, x), SNAPSHOT, np.where((at > x[0]) & (at < x[-1]), INTERPOLATED, NEAREST))
+    return pd.DataFrame(
+        {"profile_id": ids, "day": wanted["day"].to_numpy(), "followers": followers, "followers_source": source},
+        index=wanted.index,
+    )
 
 
 def _ordinals(days: pd.Series) -> np.ndarray:
-    return np.array([day.toordinal() for day in days], dtype=float)
+    """Days (dates, datetimes or ISO strings) as day numbers, for interpolating on them."""
+    return (
+        pd.to_datetime(pd.Series(list(days) if not isinstance(days, pd.Series) else days))
+        .to_numpy("datetime64[D]")
+        .astype(np.int64)
+        .astype(float)
+    )
 
 
 def with_rates(posts: pd.DataFrame) -> pd.DataFrame:
@@ -208,4 +219,7 @@ def _median(values: list[float]) -> float:
 def snapshot_days_in(snapshots: pd.DataFrame, profile_id: int, start: date, end: date) -> int:
     """How many days of [start, end] have a recorded follower count for the profile."""
     own = snapshots[(snapshots["profile_id"] == profile_id) & snapshots["followers"].notna()]
-    return int(((own["day"] >= start) & (own["day"] <= end)).sum())
+    days = _ordinals(own["day"])
+    first, last = pd.Timestamp(start).to_datetime64(), pd.Timestamp(end).to_datetime64()
+    bounds = np.array([first, last], dtype="datetime64[D]").astype(np.int64)
+    return int(((days >= bounds[0]) & (days <= bounds[1])).sum())

@@ -135,8 +135,9 @@ def listing(profiles: list[Profile], chosen: PostFilter, zone: ZoneInfo) -> Page
 
 def hashtag_table(profiles: list[Profile], chosen: PostFilter) -> list[dict[str, Any]]:
     """Posts, median reach and median ER by reach per hashtag over every filtered post."""
-    rows = matching(profiles, chosen).values_list("caption", "reach", "interactions")
-    frame = pd.DataFrame.from_records(list(rows), columns=["caption", "reach", "interactions"])
+    tagged = matching(profiles, chosen).filter(caption__contains="#")
+    rows = research.fetch(tagged.values_list("caption", "reach", "interactions"))
+    frame = pd.DataFrame.from_records(rows, columns=["caption", "reach", "interactions"])
     frame["followers"] = float("nan")
     frame = formulas.with_rates(frame.astype({"reach": float, "interactions": float}))
     table = formulas.hashtags(frame)

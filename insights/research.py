@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 from django.db import connection
-from django.db.models import CharField
+from django.db.models import CharField, QuerySet
 from django.db.models.functions import Cast
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.formats import number_format
@@ -53,9 +53,19 @@ def account_label(profile: Profile) -> str:
 def follower_snapshots(profile_ids: Iterable[int]) -> pd.DataFrame:
     """Every recorded follower count of the profiles (one row a day at most): one query."""
     rows = ProfileSnapshot.objects.filter(profile_id__in=list(profile_ids), followers_count__isnull=False).values_list(
-        "profile_id", "date", "followers_count"
+        "profile_id", Cast("date", CharField()), "followers_count"
     )
-    return pd.DataFrame.from_records(list(rows), columns=["profile_id", "day", "followers"])
+    frame = pd.DataFrame.from_records(fetch(rows), columns=["profile_id", "day", "followers"])
+    frame["day"] = pd.to_datetime(frame["day"], format="ISO8601")
+    return frame
+
+
+def fetch(query: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a values_list query, read by the database driver without Django's per-row
+    conversions (dates and times come as text: see POST_COLUMNS)."""
+    with connection.cursor() as cursor:
+        cursor.execute(*query.query.sql_with_params())
+        return cursor.fetchall()
 
 
 def posts(
@@ -67,17 +77,14 @@ def posts(
     media = Media.objects.filter(
         profile__in=[profile.pk for profile in profiles], is_deleted=False, timestamp__gte=start, timestamp__lt=end
     ).annotate(kind=KIND, interactions=INTERACTIONS, posted=Cast("timestamp", CharField()))
-    # The ORM's SQL, read by the database driver straight into a frame: Django's row-by-row
-    # conversion of a few thousand rows was most of the page's time.
-    with connection.cursor() as cursor:
-        cursor.execute(*media.order_by("timestamp", "id").values_list(*POST_COLUMNS).query.sql_with_params())
-        frame = pd.DataFrame.from_records(cursor.fetchall(), columns=list(POST_COLUMNS))
+    rows = fetch(media.order_by("timestamp", "id").values_list(*POST_COLUMNS))
+    frame = pd.DataFrame.from_records(rows, columns=list(POST_COLUMNS))
     labels = {profile.pk: account_label(profile) for profile in profiles}
     frame["account"] = frame["profile_id"].map(labels).astype("string")
     frame["media_id"] = frame.pop("meta_id").astype("string")
     frame["posted_at_utc"] = pd.to_datetime(frame.pop("posted"), utc=True, format="ISO8601")
     frame["posted_local"] = frame["posted_at_utc"].dt.tz_convert(zone).dt.tz_localize(None)
-    frame["day"] = frame["posted_local"].dt.date
+    frame["day"] = frame["posted_local"].dt.normalize()
     for name in ("reach", "views", "interactions"):
         frame[name] = frame[name].astype("Float64").astype(float)
     current = {profile.pk: profile.followers_count for profile in profiles}

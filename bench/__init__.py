@@ -8,6 +8,7 @@ SCRIPTS: list[str] = [
     "bench.collector_memory",
     "bench.webhook_ingest",
     "bench.pages",
+    "bench.research_pages",
     "bench.story_upload",
     "bench.releases",
     "bench.comment_coding",

@@ -13,14 +13,23 @@ from django.utils import timezone
 from collector.models import Media, MediaProductType, MediaType
 from insights.models import DailyMetric, MediaKind
 
-KIND = Case(
-    When(media_product_type=MediaProductType.STORY, then=Value(MediaKind.STORY.value)),
-    When(
-        Q(media_product_type=MediaProductType.REELS) | Q(media_type=MediaType.VIDEO), then=Value(MediaKind.REEL.value)
-    ),
-    When(media_type=MediaType.CAROUSEL_ALBUM, then=Value(MediaKind.CAROUSEL.value)),
-    default=Value(MediaKind.IMAGE.value),
-)
+
+def kind_of(prefix: str = "") -> Case:
+    """MediaKind (the one vocabulary of media types) in SQL; `prefix` reaches Media from another
+    model ("media__" from a MediaInsight)."""
+    return Case(
+        When(**{f"{prefix}media_product_type": MediaProductType.STORY}, then=Value(MediaKind.STORY.value)),
+        When(
+            Q(**{f"{prefix}media_product_type": MediaProductType.REELS})
+            | Q(**{f"{prefix}media_type": MediaType.VIDEO}),
+            then=Value(MediaKind.REEL.value),
+        ),
+        When(**{f"{prefix}media_type": MediaType.CAROUSEL_ALBUM}, then=Value(MediaKind.CAROUSEL.value)),
+        default=Value(MediaKind.IMAGE.value),
+    )
+
+
+KIND = kind_of()
 # Meta's total_interactions when known (it nets out undone actions), else the four counters.
 INTERACTIONS = Coalesce(
     F("total_interactions"),

@@ -8,6 +8,7 @@ a temporary file (in memory up to a few MB) that is then streamed. Times are UTC
 
 from __future__ import annotations
 
+import csv
 import io
 import tempfile
 from collections.abc import Iterator
@@ -22,8 +23,10 @@ from django.utils.translation import gettext_lazy as _
 
 from collector.coded import CODEBOOK
 from collector.models import AudienceSnapshot, Comment, DataGap, Media, MediaInsight, Profile
+from insights.aggregates import kind_of
 from insights.models import DailyMetric
 from insights.periods import Period
+from insights.research import account_label
 from meta.metrics import COLLECTED
 from storyvault.models import StoryKeep
 
@@ -33,6 +36,7 @@ BLOCK_BYTES = 64 * 1024
 DTYPES = {
     "int": "Int64",
     "str": "string",
+    "id": "string",  # Meta's ids: 17-19 digits, text in every format (a float keeps only 15-17 digits)
     "time": "datetime64[ns, UTC]",
     "bool": "boolean",
     "float": "Float64",
@@ -59,15 +63,18 @@ class Dataset:
 class MediaDataset(Dataset):
     def rows(self, profile: Profile, period: Period) -> QuerySet[Any]:
         start, end = period.bounds()
-        return Media.objects.filter(profile=profile, timestamp__gte=start, timestamp__lt=end).order_by("timestamp")
+        media = Media.objects.filter(profile=profile, timestamp__gte=start, timestamp__lt=end)
+        return media.annotate(media_kind=kind_of()).order_by("timestamp")
 
 
 class InsightDataset(Dataset):
     def rows(self, profile: Profile, period: Period) -> QuerySet[Any]:
         start, end = period.bounds()
-        return MediaInsight.objects.filter(
-            media__profile=profile, media__timestamp__gte=start, media__timestamp__lt=end
-        ).order_by("media__timestamp", "captured_at")
+        return (
+            MediaInsight.objects.filter(media__profile=profile, media__timestamp__gte=start, media__timestamp__lt=end)
+            .annotate(media_kind=kind_of("media__"))
+            .order_by("media__timestamp", "captured_at")
+        )
 
 
 class StoryDataset(Dataset):
@@ -130,10 +137,11 @@ _MEDIA_METRICS = tuple(
 DATASETS: dict[str, Dataset] = {
     "media": MediaDataset(
         (
-            ("media_id", "meta_id", "str"),
+            ("media_id", "meta_id", "id"),
             ("posted_at_utc", "timestamp", "time"),
-            ("media_type", "media_type", "str"),
-            ("product_type", "media_product_type", "str"),
+            ("media_type", "media_kind", "str"),  # MediaKind, as on every page and download
+            ("graph_media_type", "media_type", "str"),  # Meta's own fields, for joining with Meta's data
+            ("graph_product_type", "media_product_type", "str"),
             ("caption", "caption", "str"),
             ("permalink", "permalink", "str"),
             *_MEDIA_METRICS,
@@ -143,8 +151,8 @@ DATASETS: dict[str, Dataset] = {
     ),
     "insights": InsightDataset(
         (
-            ("media_id", "media__meta_id", "str"),
-            ("product_type", "media__media_product_type", "str"),
+            ("media_id", "media__meta_id", "id"),
+            ("media_type", "media_kind", "str"),
             ("captured_at_utc", "captured_at", "time"),
             *((name, name, "int") for name in COLLECTED),
             ("hidden_by_meta_below", "suppressed", "hidden"),
@@ -170,9 +178,9 @@ DATASETS: dict[str, Dataset] = {
     ),
     "comments": CommentDataset(
         (
-            ("comment_id", "meta_id", "str"),
-            ("media_id", "media__meta_id", "str"),
-            ("parent_id", "parent__meta_id", "str"),
+            ("comment_id", "meta_id", "id"),
+            ("media_id", "media__meta_id", "id"),
+            ("parent_id", "parent__meta_id", "id"),
             ("username", "username", "str"),
             ("text", "text", "str"),
             ("posted_at_utc", "timestamp", "time"),
@@ -185,7 +193,7 @@ DATASETS: dict[str, Dataset] = {
     "daily": DailyDataset(
         (
             ("date", "date", "date"),
-            ("media_kind", "kind", "str"),
+            ("media_type", "kind", "str"),
             *(
                 (name, name, "int")
                 for name in ("posts", "reach", "views", "likes", "comments", "saves", "shares", "interactions")
@@ -234,18 +242,31 @@ FORMAT_CHOICES = (
 )
 
 
+def id_columns(dataset_name: str) -> list[str]:
+    """The columns that hold Meta's ids: read them as text (the export page says how)."""
+    return ["account_id", *(name for name, _path, kind in DATASETS[dataset_name].columns if kind == "id")]
+
+
 def frames(profile: Profile, dataset: Dataset, period: Period) -> Iterator[pd.DataFrame]:
-    """The dataset as frames of CHUNK_ROWS rows with fixed dtypes; at least one (maybe empty)."""
+    """The dataset as frames of CHUNK_ROWS rows with fixed dtypes; at least one (maybe empty).
+    Each row starts with the account it belongs to (its @username and Meta id), so files of
+    several profiles can be stacked without parsing their names."""
     names = [name for name, _path, _kind in dataset.columns]
     chunk: list[tuple[Any, ...]] = []
     sent = False
     for row in dataset.records(profile, period):
         chunk.append(row)
         if len(chunk) == CHUNK_ROWS:
-            yield _frame(chunk, names, dataset)
+            yield _with_account(_frame(chunk, names, dataset), profile)
             chunk, sent = [], True
     if chunk or not sent:
-        yield _frame(chunk, names, dataset)
+        yield _with_account(_frame(chunk, names, dataset), profile)
+
+
+def _with_account(frame: pd.DataFrame, profile: Profile) -> pd.DataFrame:
+    frame.insert(0, "account_id", pd.Series([profile.meta_id] * len(frame), dtype="string", index=frame.index))
+    frame.insert(0, "account", pd.Series([account_label(profile)] * len(frame), dtype="string", index=frame.index))
+    return frame
 
 
 def _frame(rows: list[tuple[Any, ...]], names: list[str], dataset: Dataset) -> pd.DataFrame:
@@ -270,7 +291,9 @@ def _csv(chunks: Iterator[pd.DataFrame]) -> Iterator[bytes]:
     header = True
     for frame in chunks:
         buffer = io.StringIO()
-        frame.to_csv(buffer, index=False, header=header, date_format="%Y-%m-%dT%H:%M:%SZ")
+        # Text quoted, numbers bare: spreadsheets' import wizards and readers that honour quotes
+        # keep the ids as text (pandas and R still guess from the digits: pass the id columns' dtype).
+        frame.to_csv(buffer, index=False, header=header, date_format="%Y-%m-%dT%H:%M:%SZ", quoting=csv.QUOTE_NONNUMERIC)
         header = False
         yield buffer.getvalue().encode("utf-8")
 

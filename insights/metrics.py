@@ -43,10 +43,15 @@ DEFINITIONS: tuple[Metric, ...] = (
     Metric(
         "er_followers",
         _("Engagement rate by followers"),
-        _("interactions per post ÷ followers at the end of the period × 100"),  # noqa: RUF001 - the formula as people read it
+        _("mean over posts of (interactions ÷ followers on the day of the post × 100)"),  # noqa: RUF001 - the formula as people read it
         _(
-            "How much an average post engages the audience the account has. Comparable across accounts of "
-            "different sizes, but ignores reach from non-followers."
+            "How much an average post engages the audience the account had when it was posted. The followers "
+            "of each day come from the daily profile snapshots and, for the 30 days before connecting, from "
+            "Meta's daily new followers (follower_count) worked back from the count at connection; between two "
+            "recorded counts the followers are interpolated on a straight line, before the first and after the "
+            "last the nearest count is used, and a profile with no recorded count uses its current one. Pages "
+            "say when a period had no recorded count. Comparable across accounts of different sizes, but "
+            "ignores reach from non-followers."
         ),
     ),
     Metric(
@@ -103,10 +108,27 @@ DEFINITIONS: tuple[Metric, ...] = (
     Metric(
         "best_time",
         _("Best time to post"),
-        _("average interactions of the posts published in each weekday and hour"),
+        _("median engagement rate by reach of the posts published in each weekday and hour"),
         _(
-            "Feed posts and reels of the period grouped by the weekday and hour they were posted, in your time "
-            "zone. Darker cells earned more interactions per post."
+            "The period's posts grouped by the weekday and hour they were posted, in your time zone, for all "
+            "media types or one. Every cell shows how many posts it holds; a cell with fewer posts than the "
+            "minimum (3 unless you choose another) is greyed and has no median, so one exceptional post cannot "
+            "make a slot look best. Darker cells have a higher median. The median of the rate, not the total "
+            "of interactions, lets large posts and small accounts compare."
+        ),
+    ),
+    Metric(
+        "analysis_answer",
+        _("The analysis page's answer"),
+        _(
+            "highest median ER by reach over profile × media type × 1–3 consecutive weekdays × 3-hour window, n ≥ the minimum"  # noqa: RUF001, E501 - the formula as people read it
+        ),
+        _(
+            "Each post's engagement rate by reach, grouped by profile, media type, a run of one to three "
+            "consecutive weekdays (Monday to Sunday) and a three-hour window of the day, in your time zone. "
+            "Only groups with at least the minimum number of posts count; the one with the highest median "
+            "wins, ties going to more posts, then fewer weekdays, then the earliest window. n is its number "
+            "of posts: read a small n as a hint, not a finding."
         ),
     ),
     Metric(
@@ -140,6 +162,11 @@ def er_by_followers(total_interactions: int, posts: int, followers: int | None) 
     if not posts:
         return None
     return rate(total_interactions / posts, followers)
+
+
+def er_by_followers_per_post(rate_sum: float, posts: int) -> float | None:
+    """100 x the mean of interactions / followers over `posts` posts, given the sum of that ratio."""
+    return rate(rate_sum, posts) if posts else None
 
 
 def change(current: float | None, previous: float | None) -> float | None:

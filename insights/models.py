@@ -27,12 +27,22 @@ logger = logging.getLogger(__name__)
 
 
 class MediaKind(models.TextChoices):
-    """The four kinds people compare: Meta's media_type and media_product_type folded together."""
+    """The four kinds people compare: Meta's media_type and media_product_type folded together.
+
+    The one vocabulary of media types: pages show its labels, exports and the analysis
+    downloads write its values in their `media_type` column (Meta's own two fields are kept in
+    the media export as graph_media_type and graph_product_type, for joining with Meta's data).
+    """
 
     IMAGE = "image", _("Image")
     CAROUSEL = "carousel", _("Carousel")
     REEL = "reel", _("Reel")
     STORY = "story", _("Story")
+
+    @property
+    def plural(self) -> str:
+        """The label in a sentence about many posts: "Caxias, reels, Tue-Thu 18-21 h"."""
+        return str(KIND_PLURALS[self.value])
 
     @classmethod
     def of(cls, media_type: str, product_type: str) -> MediaKind:
@@ -44,6 +54,14 @@ class MediaKind(models.TextChoices):
         if media_type == MediaType.CAROUSEL_ALBUM:
             return cls.CAROUSEL
         return cls.IMAGE
+
+
+KIND_PLURALS = {
+    MediaKind.IMAGE.value: pgettext_lazy("media kind, plural in a sentence", "images"),
+    MediaKind.CAROUSEL.value: pgettext_lazy("media kind, plural in a sentence", "carousels"),
+    MediaKind.REEL.value: pgettext_lazy("media kind, plural in a sentence", "reels"),
+    MediaKind.STORY.value: pgettext_lazy("media kind, plural in a sentence", "stories"),
+}
 
 
 class DailyMetric(models.Model):

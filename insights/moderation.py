@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from collector.coded import Flag, Sentiment
 from collector.models import Comment, Media, MediaProductType, Profile
 from insights import audit
-from insights.models import ActionKind, CommentAction
+from insights.models import ActionKind, CommentAction, MediaKind
 from insights.tasks import perform_comment_action
 
 PAGE_SIZE = 20
@@ -174,7 +174,7 @@ def recent_posts(profile: Profile, limit: int = 50) -> list[Media]:
     """Posts to pick a thread from: the newest, with their comment counts (one LIMITed query)."""
     return list(
         Media.objects.filter(profile=profile, is_deleted=False)
-        .only("id", "meta_id", "caption", "timestamp", "comments_count", "media_product_type")
+        .only("id", "meta_id", "caption", "timestamp", "comments_count", "media_type", "media_product_type")
         .order_by("-timestamp")[:limit]
     )
 
@@ -189,7 +189,7 @@ def post_label(media: Media) -> str:
     count = media.comments_count or 0
     comments = ngettext("%(count)d comment", "%(count)d comments", count) % {"count": count}
     if media.media_product_type == MediaProductType.STORY or not media.caption:
-        kind = MediaProductType(media.media_product_type or MediaProductType.FEED).label
+        kind = MediaKind.of(media.media_type, media.media_product_type).label  # the one vocabulary of media types
         return f"{kind} · {date_format(when, 'SHORT_DATETIME_FORMAT')} · {comments}"
     return f"{date_format(when, 'SHORT_DATE_FORMAT')} · {Truncator(media.caption).chars(40)} · {comments}"
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Case, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
 
 from collector.models import Media, MediaInsight, MediaProductType, Profile, ProfileSnapshot
-from insights import metrics
+from insights import metrics, research
 from insights.aggregates import INTERACTIONS
 from insights.models import DailyMetric, MediaKind
 from insights.periods import Period
@@ -49,11 +49,17 @@ class Totals:
     shares: int = 0
     interactions: int = 0
     interactions_with_reach: int = 0
-    followers: int | None = None
+    followers: int | None = None  # at the end of the period: shown, not used by the rate
+    # Sum over days of interactions / followers that day, and the posts of days with a count.
+    follower_rate_sum: float = 0.0
+    posts_with_followers: int = 0
 
-    def add(self, row: Mapping[str, Any]) -> None:
+    def add(self, row: Mapping[str, Any], followers: float | None = None) -> None:
         for name in SUMMED:
             setattr(self, name, getattr(self, name) + (row[name] or 0))
+        if followers:
+            self.follower_rate_sum += (row["interactions"] or 0) / followers
+            self.posts_with_followers += row["posts"] or 0
 
     @property
     def er_reach(self) -> float | None:
@@ -61,7 +67,8 @@ class Totals:
 
     @property
     def er_followers(self) -> float | None:
-        return metrics.er_by_followers(self.interactions, self.posts, self.followers)
+        """The mean over posts of interactions / followers on the day of the post x 100."""
+        return metrics.er_by_followers_per_post(self.follower_rate_sum, self.posts_with_followers)
 
 
 @dataclass
@@ -75,8 +82,10 @@ class AccountTotals:
     unfollows: int | None = None
     followers_start: int | None = None
     followers_end: int | None = None
+    counted_days: int = 0  # days of the period with a recorded follower count
 
     def add(self, snapshot: Mapping[str, Any]) -> None:
+        self.counted_days += snapshot["followers_count"] is not None
         for name in ("reach", "views", "accounts_engaged", "follows", "unfollows"):
             value = snapshot[name]
             if value is not None:
@@ -145,22 +154,18 @@ def _daily_series(rows: Any, period: Period) -> list[dict[str, Any]]:
 
 
 def engagement(profile: Profile, period: Period) -> Engagement:
-    """The engagement page's numbers, this period against the previous one, in three queries."""
+    """The engagement page's numbers, this period against the previous one, in four queries."""
     previous = period.previous
     both = DailyMetric.objects.filter(profile=profile, date__gte=previous.start, date__lte=period.end)
-    sides = both.annotate(current=Case(When(date__gte=period.start, then=Value(True)), default=Value(False)))
+    followers = research.followers_by_day([profile], previous.start, period.end)
     totals, before = Totals(), Totals()
     kinds: dict[str, Totals] = {kind.value: Totals() for kind in MediaKind}
-    for row in _sums(sides, "kind", "current"):
-        if row["current"]:
-            totals.add(row)
-            kinds[row["kind"]].add(row)
-        else:
-            before.add(row)
-    snapshots = _snapshots([profile.pk], previous.start, period.end)
-
+    for row in _sums(both, "kind", "date"):
+        on_day = followers.get((profile.pk, row["date"]))
+        for side in (totals, kinds[row["kind"]]) if row["date"] >= period.start else (before,):
+            side.add(row, on_day)
     account, previous_account = AccountTotals(), AccountTotals()
-    for snapshot in snapshots:
+    for snapshot in _snapshots([profile.pk], previous.start, period.end):
         (account if snapshot["date"] >= period.start else previous_account).add(snapshot)
     totals.followers = account.followers_end if account.followers_end is not None else profile.followers_count
     before.followers = (
@@ -243,9 +248,9 @@ def stories(profile: Profile, period: Period, limit: int = 12) -> list[dict[str,
         )
         .annotate(**{f"last_{name}": Subquery(last.values(name)[:1]) for name in STORY_CAPTURE_FIELDS})
         .order_by("-timestamp")
-        .values(
-            "timestamp", "permalink", "insights_unavailable", *(f"last_{name}" for name in STORY_CAPTURE_FIELDS)
-        )[:limit]
+        .values("timestamp", "permalink", "insights_unavailable", *(f"last_{name}" for name in STORY_CAPTURE_FIELDS))[
+            :limit
+        ]
     )
 
 
@@ -277,8 +282,9 @@ def compare(profiles: list[Profile], period: Period) -> list[CompareRow]:
     totals: dict[int, Totals] = defaultdict(Totals)
     accounts: dict[int, AccountTotals] = defaultdict(AccountTotals)
     in_period = DailyMetric.objects.filter(profile_id__in=ids, date__gte=period.start, date__lte=period.end)
-    for row in _sums(in_period, "profile_id"):
-        totals[row["profile_id"]].add(row)
+    followers = research.followers_by_day(profiles, period.start, period.end)
+    for row in _sums(in_period, "profile_id", "date"):
+        totals[row["profile_id"]].add(row, followers.get((row["profile_id"], row["date"])))
     for snapshot in _snapshots(ids, period.start, period.end):
         accounts[snapshot["profile_id"]].add(snapshot)
     rows = []

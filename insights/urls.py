@@ -1,11 +1,13 @@
 from django.urls import path
 
-from insights import message_views, review_views, vault_views, views
+from insights import analysis_views, message_views, review_views, vault_views, views
 
 # Names stay un-namespaced: `dashboard` is the site's LOGIN_REDIRECT_URL and nav target.
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("compare/", views.compare, name="compare"),
+    path("analysis/", analysis_views.analysis, name="analysis"),
+    path("posts/", analysis_views.all_posts, name="posts"),
     path("metrics/", views.metrics_help, name="metrics_help"),
     path("review/", review_views.review_kit, name="review_kit"),
     path("review/data-handling/", review_views.review_data_handling, name="review_data_handling"),
@@ -13,6 +15,7 @@ urlpatterns = [
     path("review/record/<str:scope>/", review_views.review_record, name="review_record"),
     path("profiles/<int:pk>/", views.profile_detail, name="profile"),
     path("profiles/<int:pk>/engagement/", views.engagement, name="engagement"),
+    path("profiles/<int:pk>/posts/", analysis_views.profile_posts, name="profile_posts"),
     path("profiles/<int:pk>/comments/", views.comments, name="comments"),
     path("profiles/<int:pk>/comments/states/", views.comment_action_states, name="comment_action_states"),
     path("profiles/<int:pk>/comments/<int:comment_pk>/act/", views.comment_action, name="comment_action"),

@@ -21,14 +21,14 @@ from collector.models import Comment, Profile
 from insights import (
     audit,
     exports,
-    heatmap,
     ledger,
     metrics,
     moderation,
     periods,
     reports,
+    research,
 )
-from insights.models import ActionKind, CommentAction
+from insights.models import ActionKind, CommentAction, MediaKind
 
 TIMEZONE_COOKIE = "tz"
 AUDIT_PAGE = 500
@@ -100,7 +100,7 @@ def engagement(request: HttpRequest, pk: int) -> HttpResponse:
     report = reports.engagement(profile, period)
     ledger.blank_unknown_days(profile, report.series, ("reach", "views", "interactions"))
     top, bottom = reports.ranked_posts(profile, period)
-    best_time = heatmap.best_time_heatmap(profile, period, zone)
+    heat = research.analyse([profile], period, zone, research.min_posts(request.GET), request.GET.get("heat_kind", ""))
     return profile_page(
         request,
         "insights/engagement.html",
@@ -112,7 +112,9 @@ def engagement(request: HttpRequest, pk: int) -> HttpResponse:
         series_gaps=ledger.chart_gaps(profile, period.start, period.end),
         top=top,
         bottom=bottom,
-        heatmap=best_time,
+        heat=heat,
+        heat_rows=heat.heat_rows(),
+        kinds=MediaKind.choices,
         weekdays={day: WEEKDAYS_ABBR[day - 1] for day in range(1, 8)},
         hours=range(24),
         stories=reports.stories(profile, period),
@@ -252,6 +254,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
         presets=periods.PRESETS,
         datasets=exports.DATASET_CHOICES,
         formats=exports.FORMAT_CHOICES,
+        id_columns={name: exports.id_columns(name) for name in exports.DATASETS},
     )
 
 

@@ -52,6 +52,7 @@ MATRIX: dict[str, Rule] = {
     "engagement": READ,
     "comments": READ,
     "export": READ,
+    "profile_posts": READ_ONLY,
     "messages": READ,
     "stories": READ,
     "story_file": READ_ONLY,

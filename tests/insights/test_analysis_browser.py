@@ -1,0 +1,114 @@
+"""The lab's question, asked as a researcher would: connect the three campuses of the sandbox,
+open the analysis page, read its one-sentence answer, download the page's posts as CSV and find
+the same answer with pandas, written here from the definition rather than by our module."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from collector.models import Profile
+from insights.models import DailyMetric
+from tests.collector.conftest import clean_redis  # noqa: F401 - a fixture: no call budget left from an earlier run
+from tests.insights.conftest import wait_for
+
+pytestmark = pytest.mark.browser
+CAMPUSES = ("ifma.saoluis", "ifma.imperatriz", "ifma.caxias")
+MINIMUM = 3
+PLURALS = {"image": "images", "carousel": "carousels", "reel": "reels", "story": "stories"}
+DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+def consent(page: Any, sandbox: Any, username: str) -> None:
+    account = next(a for a in sandbox.accounts() if a.get("username") == username)
+    page.wait_for_selector("#allow")
+    choice = page.locator(f"input[name=account][value='{account['id']}']")
+    if choice.count():
+        choice.check()
+    page.click("#allow")
+
+
+def connect_the_campuses(page: Any, live_server: Any, sandbox: Any) -> list[Profile]:
+    page.goto(live_server.url + reverse("home"))
+    page.click("#continue-instagram")
+    consent(page, sandbox, CAMPUSES[0])
+    page.wait_for_url("**/dashboard/**")
+    for username in CAMPUSES[1:]:
+        page.goto(live_server.url + reverse("accounts:connected"))
+        page.click("#connect-instagram")
+        consent(page, sandbox, username)
+        page.wait_for_url("**/accounts/**")
+
+    def collected() -> list[Profile] | None:
+        profiles = list(Profile.objects.filter(username__in=CAMPUSES, backfill_finished_at__isnull=False))
+        done = len(profiles) == 3 and all(DailyMetric.objects.filter(profile=p).exists() for p in profiles)
+        return profiles if done else None
+
+    return wait_for(collected, timeout=900, what="the three campuses' backfills")
+
+
+def answer_from(posts: pd.DataFrame) -> str:
+    """The definition on the page: the highest median ER by reach over profile x media type x
+    1-3 consecutive weekdays x 3-hour window with at least MINIMUM posts; ties to more posts,
+    then fewer weekdays, then the earliest window."""
+    posts = posts.dropna(subset=["er_reach"])
+    best: tuple[Any, ...] | None = None
+    for (account, kind), group in posts.groupby(["account", "media_type"]):
+        for length in (1, 2, 3):
+            for first in range(1, 9 - length):
+                for start in range(0, 24, 3):
+                    inside = group[
+                        group["weekday"].between(first, first + length - 1) & group["hour"].between(start, start + 2)
+                    ]
+                    if len(inside) < MINIMUM:
+                        continue
+                    key = (-inside["er_reach"].median(), -len(inside), length, first, start, account, kind)
+                    best = min(best, key) if best else key
+    assert best, "no window has enough posts: the sandbox data cannot answer"
+    median, n, length, first, start, account, kind = best
+    days = DAYS[first - 1] if length == 1 else f"{DAYS[first - 1]}\u2013{DAYS[first + length - 2]}"
+    return (
+        f"{account}, {PLURALS[kind]}, {days} {start}\u2013{start + 3} h: median ER by reach {-median:.1f} %, n = {-n}"
+    )
+
+
+def download(page: Any, link: str) -> pd.DataFrame:
+    with page.expect_download() as started:
+        page.click(link)
+    return pd.read_csv(Path(started.value.path()), dtype={"account": str, "media_id": str})
+
+
+@pytest.mark.usefixtures("clean_redis")
+def test_the_analysis_page_answers_the_labs_question_as_pandas_does_over_its_csv(
+    transactional_db: None, sandbox: Any, celery_worker: None, live_server: Any, page: Any, screenshot: Any
+) -> None:
+    profiles = connect_the_campuses(page, live_server, sandbox)
+    # Ninety days ending two days ago: the live stories the worker keeps collecting stay out, so
+    # the page and the downloads read the same posts.
+    end = timezone.localdate() - timedelta(days=2)
+    period = f"period=custom&start={end - timedelta(days=89)}&end={end}"
+    page.goto(live_server.url + reverse("analysis") + f"?{period}&min={MINIMUM}")
+    screenshot("analysis")
+    sentence = page.locator("#answer").inner_text()
+    assert sentence.split(",")[0] in {f"@{p.username}" for p in profiles}
+
+    posts = download(page, "#download-posts-csv")
+    assert set(posts["account"]) <= {f"@{username}" for username in CAMPUSES} and len(posts) > 0
+    assert posts["media_id"].str.fullmatch(r"\d{15,19}").all(), "ids must come back as text, every digit kept"
+    assert answer_from(posts) == sentence
+
+    types = download(page, "#download-types-csv")
+    again = posts.groupby(["account", "media_type"])["er_reach"].median().rename("median").reset_index()
+    merged = types.merge(again, on=["account", "media_type"])
+    assert len(merged) == len(types) and (merged["median_er_reach"] - merged["median"]).abs().max() < 1e-9
+    shown = page.locator("#type-table tbody tr").count()
+    assert shown == len(types)
+    cells = download(page, "#download-heatmap-csv")
+    assert cells["posts"].sum() == posts["er_reach"].notna().sum()
+    assert page.locator(".heatmap td.heat-below").count() == int((~cells["meets_minimum"]).sum())

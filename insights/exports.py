@@ -1,28 +1,22 @@
 """Exports for notebooks: media, insights, comments and daily metrics as CSV, XLSX or Parquet.
 
 Rows are read from the database in chunks and turned into pandas frames with fixed dtypes, so
-every chunk has the same schema. CSV is streamed chunk by chunk; XLSX and Parquet are binary
-containers that must be finished before they can be read, so they are written chunk by chunk to
-a temporary file (in memory up to a few MB) that is then streamed. Times are UTC.
+every chunk has the same schema; insights/file_formats.py writes them. Times are UTC.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from collector.coded import CODEBOOK
 from collector.models import AudienceSnapshot, Comment, DataGap, Media, MediaInsight, Profile
+from insights import file_formats
 from insights.aggregates import kind_of
 from insights.models import DailyMetric
 from insights.periods import Period
@@ -31,7 +25,6 @@ from meta.metrics import COLLECTED
 from storyvault.models import StoryKeep
 
 CHUNK_ROWS = 5000
-BLOCK_BYTES = 64 * 1024
 # pandas dtypes per column kind: nullable, so a chunk of nulls keeps the column's type.
 DTYPES = {
     "int": "Int64",
@@ -56,6 +49,7 @@ class Dataset:
         """The rows as tuples in column order (a dataset may unnest them in Python)."""
         values = self.rows(profile, period).values_list(*(F(path) for _name, path, _kind in self.columns))
         return values.iterator(chunk_size=CHUNK_ROWS)
+
     def finish(self, frame: pd.DataFrame) -> pd.DataFrame:
         return frame
 
@@ -230,11 +224,6 @@ DATASET_CHOICES = (
     ("audience", _("Audience: followers and engaged audience by age, gender, city, country; followers online by hour")),
     ("gaps", _("Data gaps: each period when data could not be collected, and why")),
 )
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "parquet": "application/vnd.apache.parquet",
-}
 FORMAT_CHOICES = (
     ("csv", _("CSV (spreadsheets, R, pandas)")),
     ("xlsx", _("Excel workbook")),
@@ -281,51 +270,7 @@ def export(profile: Profile, dataset_name: str, file_format: str, period: Period
     """The chunks of the file, its content type and its name."""
     dataset = DATASETS[dataset_name]
     chunks = frames(profile, dataset, period)
-    writer = {"csv": _csv, "xlsx": _xlsx, "parquet": _parquet}[file_format]
+    writer = file_formats.WRITERS[file_format]
     handle = (profile.username or profile.meta_id).replace('"', "")
     filename = f"{handle}-{dataset_name}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{file_format}"
-    return writer(chunks), FORMATS[file_format], filename
-
-
-def _csv(chunks: Iterator[pd.DataFrame]) -> Iterator[bytes]:
-    header = True
-    for frame in chunks:
-        buffer = io.StringIO()
-        # Text quoted, numbers bare: spreadsheets' import wizards and readers that honour quotes
-        # keep the ids as text (pandas and R still guess from the digits: pass the id columns' dtype).
-        frame.to_csv(buffer, index=False, header=header, date_format="%Y-%m-%dT%H:%M:%SZ", quoting=csv.QUOTE_NONNUMERIC)
-        header = False
-        yield buffer.getvalue().encode("utf-8")
-
-
-def _stream_file(file: Any) -> Iterator[bytes]:
-    file.seek(0)
-    while block := file.read(BLOCK_BYTES):
-        yield block
-    file.close()
-
-
-def _xlsx(chunks: Iterator[pd.DataFrame]) -> Iterator[bytes]:
-    file = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    with pd.ExcelWriter(file, engine="openpyxl") as writer:
-        row = 0
-        for frame in chunks:
-            # Excel has no time zones: times are written as UTC wall-clock (the column names say so).
-            for column in frame.select_dtypes(include="datetimetz").columns:
-                frame[column] = frame[column].dt.tz_localize(None)
-            frame.to_excel(writer, index=False, header=row == 0, startrow=row if row == 0 else row + 1)
-            row += len(frame)
-    yield from _stream_file(file)
-
-
-def _parquet(chunks: Iterator[pd.DataFrame]) -> Iterator[bytes]:
-    file = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    writer: pq.ParquetWriter | None = None
-    for frame in chunks:
-        table = pa.Table.from_pandas(frame, preserve_index=False)
-        if writer is None:
-            writer = pq.ParquetWriter(file, table.schema)
-        writer.write_table(table.cast(writer.schema))
-    if writer is not None:
-        writer.close()
-    yield from _stream_file(file)
+    return writer(chunks), file_formats.CONTENT_TYPES[file_format], filename

@@ -24,7 +24,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from collector.models import Media, Profile, ProfileSnapshot
-from insights import formulas
+from insights import file_formats, formulas
 from insights.aggregates import INTERACTIONS, KIND
 from insights.models import MediaKind
 from insights.periods import Period
@@ -33,11 +33,7 @@ from insights.periods import Period
 # once, where the driver's pure-Python loader took a third of the page's time for datetimes.
 POST_COLUMNS = ("profile_id", "meta_id", "kind", "posted", "reach", "views", "interactions")
 TABLES = ("types", "heatmap", "posts")
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "parquet": "application/vnd.apache.parquet",
-}
+FORMATS = file_formats.CONTENT_TYPES
 
 
 def min_posts(params: Mapping[str, str]) -> int:

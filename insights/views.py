@@ -21,6 +21,7 @@ from collector.models import Comment, Profile
 from insights import (
     audit,
     exports,
+    file_formats,
     ledger,
     metrics,
     moderation,
@@ -240,7 +241,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     profile = reading_profile(request, pk)
     period = periods.from_query(request.GET)
     dataset, file_format = request.GET.get("dataset", ""), request.GET.get("format", "")
-    if dataset in exports.DATASETS and file_format in exports.FORMATS:
+    if dataset in exports.DATASETS and file_format in file_formats.CONTENT_TYPES:
         chunks, content_type, filename = exports.export(profile, dataset, file_format, period)
         response = StreamingHttpResponse(chunks, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'

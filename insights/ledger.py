@@ -44,20 +44,15 @@ def chart_gaps(profile: Profile, first: date, last: date) -> list[dict[str, Any]
     ]
 
 
-def blank_unknown_days(profile: Profile, series: list[dict[str, Any]], keys: tuple[str, ...]) -> None:
-    """Days from the start of a collection gap that is still open are not known yet: posts made
-    since then will be read once collection resumes. Their zeros become None (drawn as a break,
-    shown as "no data"), never 0. Closed gaps were filled by the sync that followed them."""
-    opened = (
-        DataGap.objects.filter(profile=profile, reason__in=CLOSED_BY_A_RUN)
-        .open()
-        .order_by("started_at")
-        .values_list("started_at", flat=True)
-        .first()
-    )
-    if opened is None:
+def blank_unknown_days(series: list[dict[str, Any]], gaps: list[dict[str, Any]], keys: tuple[str, ...]) -> None:
+    """Days from the start of a collection gap that is still open (among a chart's `gaps`, as
+    chart_gaps gives them) are not known yet: posts made since then will be read once collection
+    resumes. Their zeros become None (drawn as a break, shown as "no data"), never 0. Closed gaps
+    were filled by the sync that followed them."""
+    open_starts = [gap["start"] for gap in gaps if gap["end"] is None and gap["reason"] in CLOSED_BY_A_RUN]
+    if not open_starts:
         return
-    since = timezone.localtime(opened).date().isoformat()
+    since = timezone.localtime(datetime.fromisoformat(min(open_starts))).date().isoformat()
     for day in series:
         if day["date"] >= since and not any(day.get(key) for key in keys):
             day.update(dict.fromkeys(keys))

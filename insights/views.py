@@ -99,7 +99,8 @@ def engagement(request: HttpRequest, pk: int) -> HttpResponse:
     zone = viewer_zone(request)
     timezone.activate(zone)
     report = reports.engagement(profile, period)
-    ledger.blank_unknown_days(profile, report.series, ("reach", "views", "interactions"))
+    series_gaps = ledger.chart_gaps(profile, period.start, period.end)
+    ledger.blank_unknown_days(report.series, series_gaps, ("reach", "views", "interactions"))
     top, bottom = reports.ranked_posts(profile, period)
     heat = research.analyse([profile], period, zone, research.min_posts(request.GET), request.GET.get("heat_kind", ""))
     return profile_page(
@@ -110,7 +111,7 @@ def engagement(request: HttpRequest, pk: int) -> HttpResponse:
         period=period,
         presets=periods.PRESETS,
         report=report,
-        series_gaps=ledger.chart_gaps(profile, period.start, period.end),
+        series_gaps=series_gaps,
         top=top,
         bottom=bottom,
         heat=heat,

@@ -12,7 +12,7 @@ from django.urls import reverse
 from collector.audience import AudienceSnapshot
 from collector.gaps import DataGap, GapReason
 from collector.tasks import audience_all, collect_audience
-from meta.errors import BadRequest
+from meta.errors import MetaError
 
 
 def _page(profile) -> str:
@@ -85,8 +85,9 @@ def test_the_sandbox_answers_demographics_only_as_meta_does_since_v20(sandbox, c
     client = profile.credential.graph_client()
     base = {"metric": "follower_demographics", "period": "lifetime", "breakdown": "country"}
     for wrong in ({"metric_type": "total_value", "timeframe": "last_30_days"}, {"timeframe": "this_month"}, {}):
-        with pytest.raises(BadRequest):
+        with pytest.raises(MetaError) as refused:
             client.get(f"{profile.meta_id}/insights", {**base, **wrong})
+        assert refused.value.code == 100
     answer = client.get(f"{profile.meta_id}/insights", {**base, "metric_type": "total_value", "timeframe": "this_week"})
     item = answer["data"][0]
     assert item["period"] == "lifetime" and "value" not in item["total_value"]
@@ -116,7 +117,9 @@ def test_the_audience_export_has_one_row_per_segment_and_withheld_ones_empty(cli
     url = reverse("export", args=[lab.profile.pk]) + "?period=7&dataset=audience&format=csv"
     frame = pd.read_csv(io.BytesIO(b"".join(client.get(url).streaming_content)))
 
-    assert list(frame.columns) == ["date", "metric", "breakdown", "timeframe", "segment", "accounts", "withheld"]
+    assert list(frame.columns) == [
+        "account", "account_id", "date", "metric", "breakdown", "timeframe", "segment", "accounts", "withheld"
+    ]
     followers = frame[frame["metric"] == "follower_demographics"]
     assert followers["segment"].tolist() == ["F", "M", "U"] and followers["accounts"].tolist() == [700, 280, 20]
     withheld = frame[frame["metric"] == "engaged_audience_demographics"]

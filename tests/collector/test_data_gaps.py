@@ -51,7 +51,7 @@ def test_an_expired_token_is_a_gap_listed_on_the_profile_and_exported(sandbox, c
     url = reverse("export", args=[profile.pk]) + "?period=7&dataset=gaps&format=csv"
     body = b"".join(client.get(url).streaming_content)
     frame = pd.read_csv(io.BytesIO(body))
-    assert list(frame.columns) == ["reason", "started_at_utc", "ended_at_utc", "detail"]
+    assert list(frame.columns) == ["account", "account_id", "reason", "started_at_utc", "ended_at_utc", "detail"]
     assert frame["reason"].tolist() == ["token_expired"]
     assert frame["ended_at_utc"].isna().all()  # open: empty, not a made-up end
 

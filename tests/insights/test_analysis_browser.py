@@ -16,7 +16,7 @@ from django.utils import timezone
 from collector.models import Profile
 from insights.models import DailyMetric
 from tests.collector.conftest import clean_redis  # noqa: F401 - a fixture: no call budget left from an earlier run
-from tests.insights.conftest import wait_for
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.browser
 CAMPUSES = ("ifma.saoluis", "ifma.imperatriz", "ifma.caxias")

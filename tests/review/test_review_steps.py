@@ -84,7 +84,7 @@ def test_a_reviewer_follows_the_review_page_step_by_step_right_after_connecting(
     page.get_by_role("link", name=f"@{profile.username}").first.click()
     page.wait_for_selector("#profile-counters")
     kit.step(review.BASIC.steps[1], "profile")
-    page.wait_for_selector("[data-source=follower-series] svg")  # drawn from the day-one snapshots
+    page.wait_for_selector(".chart.is-drawn[data-source=follower-series] canvas")  # drawn from the day-one snapshots
     assert "No daily snapshot yet" not in page.locator("main").inner_text()
 
     # instagram_business_manage_insights

@@ -56,7 +56,7 @@ def test_the_codebook_and_the_manifest_name_the_classifier_and_its_version(lab: 
 
     for entry in CODEBOOK:
         row = codebook[("comments", entry.column)]
-        assert entry.definition in row["definition"] and entry.values in row["definition"], entry.column
+        assert str(entry.definition) in row["definition"] and str(entry.values) in row["definition"], entry.column
         assert f"{classifier.NAME}, version {classifier.VERSION}" in row["source_endpoint"]
         assert "coded_by empty" in row["missing_values"]
     coded = Comment.objects.filter(profile__in=lab.profiles).exclude(coded_by="").count()
@@ -67,3 +67,12 @@ def test_the_codebook_and_the_manifest_name_the_classifier_and_its_version(lab: 
         "columns": CODED,
         "comments_by_coded_by": {classifier.LABEL: coded, "not_coded": 1},
     }
+
+
+def test_the_coded_columns_are_defined_in_the_release_language(lab: Lab) -> None:
+    files = members(built(lab, language="pt-br"))
+    codebook = {(row["file"], row["column"]): row for row in rows({"data/c.csv": files["codebook.csv"]}, "c")}
+
+    assert codebook[("comments", "is_spam")]["definition"].startswith("Promoção não solicitada")
+    assert "vazio se não codificado" in codebook[("comments", "is_spam")]["definition"]
+    assert "coded_by vazio" in codebook[("comments", "sentiment")]["missing_values"]

@@ -71,3 +71,11 @@ def test_the_codebook_says_what_a_gap_row_means(lab: Lab) -> None:
     assert "open_at_release" in codebook[("data_gaps", "ended_at_utc")]["missing_values"]
     assert "commenter" in codebook[("data_gaps", "detail")]["definition"]
     assert {codebook[("data_gaps", name)]["type"] for name in ("started_at_utc", "ended_at_utc")} == {"timestamp (UTC)"}
+
+
+def test_the_gap_reasons_are_explained_in_the_release_language(lab: Lab) -> None:
+    files = members(built(lab, language="pt-br"))
+    codebook = {(row["file"], row["column"]): row for row in rows({"data/c.csv": files["codebook.csv"]}, "c")}
+
+    assert "token_expired: Token expirado" in codebook[("data_gaps", "reason")]["definition"]
+    assert codebook[("data_gaps", "started_at_utc")]["definition"].startswith("Quando a lacuna começou")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from collector.audience import AudienceMetric
 from collector.models import AudienceSnapshot, DataGap
 from insights.exports import DATASETS
+from meta.redact import redact
 from releases.account_columns import CODED_NAMES
 from releases.media_rows import seconds
 
@@ -30,7 +31,8 @@ def gaps(scope: Scope, profile: Any) -> Any:
 def gap_rows(scope: Scope) -> Iterator[Row]:
     """Every gap that covers a moment of the period, oldest first. The ledger's details name runs,
     metrics and Meta's error messages, never a commenter; they still pass through the pseudonyms,
-    so a person's username or id written there by any future path leaves only as a pseudonym."""
+    so a person's username or id written there by any future path leaves only as a pseudonym, and
+    through the token redaction (a rate-limit message is stored unredacted)."""
     for profile in scope.profiles:
         found = gaps(scope, profile).order_by("started_at", "reason", "pk")
         rows = found.values_list("reason", "started_at", "ended_at", "detail")
@@ -41,7 +43,7 @@ def gap_rows(scope: Scope) -> Iterator[Row]:
                 seconds(started),
                 seconds(ended),
                 ended is None,
-                scope.people.text(detail) or None,
+                redact(scope.people.text(detail) or "") or None,
             )
 
 

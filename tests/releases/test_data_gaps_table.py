@@ -79,3 +79,13 @@ def test_the_gap_reasons_are_explained_in_the_release_language(lab: Lab) -> None
 
     assert "token_expired: Token expirado" in codebook[("data_gaps", "reason")]["definition"]
     assert codebook[("data_gaps", "started_at_utc")]["definition"].startswith("Quando a lacuna começou")
+
+
+def test_a_token_in_a_gap_detail_is_redacted(lab: Lab) -> None:
+    DataGap.objects.create(
+        profile=lab.profiles[1], reason=GapReason.RATE_LIMITED, started_at=timezone.now() - timedelta(hours=3),
+        detail="(#4) Application request limit reached: GET /me?access_token=IGAAsecret0123456789abcdef",
+    )  # fmt: skip
+    detail = next(row["detail"] for row in rows(members(built(lab)), "data_gaps") if row["reason"] == "rate_limited")
+
+    assert "IGAAsecret" not in detail and detail.endswith("access_token=[redacted]")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pyarrow.parquet as pq
 import pytest
@@ -20,7 +20,7 @@ from tests.releases.test_release_contents import built, members, rows
 pytestmark = [pytest.mark.django_db, pytest.mark.sqlite]
 
 
-def utc(value) -> str:
+def utc(value: datetime | None) -> str:
     return f"{value:%Y-%m-%dT%H:%M:%SZ}"
 
 

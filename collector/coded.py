@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 import classifier
@@ -72,8 +73,8 @@ def coded_values(text: str) -> dict[str, Any]:
 class CodebookEntry:
     column: str  # the export column, named as the field
     kind: str  # insights.exports' column kind
-    values: str
-    definition: str
+    values: str | Promise  # translated: the codebook is written in the release's language
+    definition: str | Promise
 
 
 # The coded variables as the comment export writes them, for the dataset codebook. Definitions are
@@ -82,48 +83,58 @@ CODEBOOK = (
     CodebookEntry(
         "sentiment",
         "str",
-        "negative | neutral | positive; empty if not coded",
-        "The attitude the comment expresses toward its subject (the institution, its people, the post or the "
-        "matter discussed). Irony counts as what it means. Spam is neutral. Automatic: see coded_by.",
+        _("negative | neutral | positive; empty if not coded"),
+        _(
+            "The attitude the comment expresses toward its subject (the institution, its people, the post or the "
+            "matter discussed). Irony counts as what it means. Spam is neutral. Automatic: see coded_by."
+        ),
     ),
     CodebookEntry(
         "sentiment_score",
         "float",
-        "real number; below -0.75 negative, above 0.75 positive",
-        "The classifier's summed lexical evidence: negative words and emojis count below zero, positive above.",
+        _("real number; below -0.75 negative, above 0.75 positive"),
+        _("The classifier's summed lexical evidence: negative words and emojis count below zero, positive above."),
     ),
     CodebookEntry(
         "is_question",
         "bool",
-        "true | false; empty if not coded",
-        "The comment asks for information or an answer, with or without a question mark (rhetorical questions "
-        "that complain count too). Never true for spam.",
+        _("true | false; empty if not coded"),
+        _(
+            "The comment asks for information or an answer, with or without a question mark (rhetorical questions "
+            "that complain count too). Never true for spam."
+        ),
     ),
     CodebookEntry(
         "is_complaint",
         "bool",
-        "true | false; empty if not coded",
-        "A negative comment about a problem with a service, a facility or a decision of the institution (not "
-        "grief or personal bad news).",
+        _("true | false; empty if not coded"),
+        _(
+            "A negative comment about a problem with a service, a facility or a decision of the institution (not "
+            "grief or personal bad news)."
+        ),
     ),
     CodebookEntry(
         "is_praise",
         "bool",
-        "true | false; empty if not coded",
-        "A positive comment approving of, thanking or congratulating the institution, its people or the post "
-        "(not only the writer's own good news).",
+        _("true | false; empty if not coded"),
+        _(
+            "A positive comment approving of, thanking or congratulating the institution, its people or the post "
+            "(not only the writer's own good news)."
+        ),
     ),
     CodebookEntry(
         "is_spam",
         "bool",
-        "true | false; empty if not coded",
-        "Unsolicited promotion: links, phone numbers, calls to follow, sales, prizes, follower offers.",
+        _("true | false; empty if not coded"),
+        _("Unsolicited promotion: links, phone numbers, calls to follow, sales, prizes, follower offers."),
     ),
     CodebookEntry(
         "coded_by",
         "str",
-        'classifier name and version, e.g. "lexico-ptbr 1.1"; empty if not coded yet',
-        "The classifier that set the codes on this row (a rule-based Portuguese lexicon, offline); rows of one "
-        "release may be re-coded with a newer version.",
+        _('classifier name and version, e.g. "lexico-ptbr 1.1"; empty if not coded yet'),
+        _(
+            "The classifier that set the codes on this row (a rule-based Portuguese lexicon, offline); rows of one "
+            "release may be re-coded with a newer version."
+        ),
     ),
 )

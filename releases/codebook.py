@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from releases import account_columns
 from releases.columns import (
     BOOL,
     DATE,
@@ -247,6 +248,7 @@ COLUMNS: dict[str, Column] = {
         STRING, _("The field or metric of that endpoint, or how it is derived."), missing=EMPTY
     ),
     "codebook.missing_values": Column(STRING, _("How a missing value is coded in the column.")),
+    **account_columns.COLUMNS,
 }
 
 

@@ -7,9 +7,11 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Max, Min
 
+import classifier
 from collector.models import CollectionRun, Media, Profile, ProfileSnapshot
 from insights import metrics
 from meta.metrics import GRAPH_VERSION
+from releases.account_columns import CODED_NAMES
 from releases.columns import PSEUDONYM
 from releases.models import Release
 from releases.tables import TABLES, Scope
@@ -44,6 +46,23 @@ def collection_window(profile: Profile, scope: Scope) -> dict[str, Any]:
     }
 
 
+def coding(scope: Scope) -> dict[str, Any]:
+    """The classifier that coded the comments: its name and version, and how many released comments
+    each version coded (a release may hold rows coded by an older one; empty coded_by: not coded)."""
+    by_label: dict[str, int] = {}
+    for profile in scope.profiles:
+        for row in scope.comments(profile).values("coded_by").annotate(n=Count("id")).order_by("coded_by"):
+            label = row["coded_by"] or "not_coded"
+            by_label[label] = by_label.get(label, 0) + row["n"]
+    return {
+        "name": classifier.NAME,
+        "version": classifier.VERSION,
+        "label": classifier.LABEL,
+        "columns": list(CODED_NAMES),
+        "comments_by_coded_by": dict(sorted(by_label.items())),
+    }
+
+
 def manifest(release: Release, scope: Scope, files: list[dict[str, Any]]) -> dict[str, Any]:
     """Everything that makes the release citable and checkable; no time but its creation."""
     return {
@@ -72,6 +91,7 @@ def manifest(release: Release, scope: Scope, files: list[dict[str, Any]]) -> dic
             {"key": m.key, "name": str(m.name), "formula": str(m.formula), "definition": str(m.definition)}
             for m in metrics.DEFINITIONS
         ],
+        "comment_classifier": coding(scope),
         "tables": [{"name": table.name, "description": str(table.description)} for table in TABLES],
         "files": files,
         "pseudonymization": str(PSEUDONYM),

@@ -3,7 +3,8 @@
 A commenter is named by the HMAC of their Meta id with the organization's secret
 (insights.audit: the key its audit-trail export uses, stored encrypted). In free text (captions,
 comments, biographies) an @mention and any bare word that is a known commenter's username become
-the same pseudonym; an @mention of someone never seen commenting gets one from the username.
+the same pseudonym, and so does their Meta id written as a word; an @mention of someone never seen
+commenting gets one from the username.
 """
 
 from __future__ import annotations
@@ -22,15 +23,19 @@ NAME = re.compile(r"[\w.]*\w")  # WORD's words, without the @
 
 class Pseudonyms:
     def __init__(self, organization: Organization, people: Iterable[tuple[str, str]], accounts: Iterable[str]) -> None:
-        """`people`: (Meta id, username) of everyone who commented; `accounts`: usernames of the
-        organization's own profiles, which stay as they are."""
+        """`people`: (Meta id, username) of everyone who commented; `accounts`: usernames and Meta
+        ids of the organization's own profiles, which stay as they are."""
         self.secret = audit.organization_secret(organization)
         self.accounts = {name.lower() for name in accounts if name}
         self.ids: dict[str, str] = {}
         for meta_id, username in people:
             key = username.lower()
-            if key and key not in self.accounts and meta_id:
+            if key in self.accounts or not meta_id or meta_id.lower() in self.accounts:
+                continue
+            if key:
                 self.ids.setdefault(key, meta_id)
+            # A person's Meta id written in free text (a caption, a gap's detail) is theirs too.
+            self.ids.setdefault(meta_id.lower(), meta_id)
 
     def of(self, meta_id: str, username: str = "") -> str:
         """A commenter's pseudonym: from their Meta id, else (no id given) from their username."""

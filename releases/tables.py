@@ -2,8 +2,9 @@
 
 A table reads the release's profiles one at a time, oldest row first (a fixed order, so a
 release built again from the same data is the same bytes), and yields its rows in chunks of
-CHUNK rows with values in the order of `columns`. A new table (data gaps, audience, coded
-comments) is one more entry in TABLES, with its columns in releases.codebook.
+CHUNK rows with values in the order of `columns`. A new table is one more entry in TABLES, with
+its columns in releases.codebook (data_gaps and audience: releases.account_tables and
+releases.account_columns, which also bring the comments' coded columns).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from collector.models import Comment, Media, Profile, ProfileSnapshot
 from insights.periods import Period
-from releases import media_rows
+from releases import account_tables, media_rows
+from releases.account_columns import CODED_NAMES
 from releases.codebook import with_reasons
 from releases.media_rows import seconds
 from releases.models import Release
@@ -46,8 +48,8 @@ class Scope:
             .distinct()
             .order_by("author_id", "username")
         )
-        accounts = Profile.objects.filter(organization_id=release.organization_id).values_list("username", flat=True)
-        people = Pseudonyms(release.organization, commenters, accounts)
+        own = Profile.objects.filter(organization_id=release.organization_id).values_list("username", "meta_id")
+        people = Pseudonyms(release.organization, commenters, [name for pair in own for name in pair])
         return cls(profiles, Period(release.start, release.end), people)
 
     @property
@@ -123,11 +125,11 @@ def _media(scope: Scope) -> Iterator[list[Row]]:
 
 COMMENT_COLUMNS = (
     "profile_id", "comment_id", "media_id", "parent_id", "author", "author_is_account", "text", "posted_at_utc",
-    "like_count", "hidden", "deleted", "source",
+    "like_count", "hidden", "deleted", "source", *CODED_NAMES,
 )  # fmt: skip
 COMMENT_FIELDS = (
     "meta_id", "media__meta_id", "parent__meta_id", "author_id", "username", "text", "timestamp", "like_count",
-    "hidden", "is_deleted", "source",
+    "hidden", "is_deleted", "source", *CODED_NAMES,  # the coded fields are named as their columns
 )  # fmt: skip
 
 
@@ -140,12 +142,12 @@ def _comments(scope: Scope) -> Iterator[list[Row]]:
 
 
 def _comment(profile: Profile, own: set[str], people: Pseudonyms, row: Row) -> Row:
-    meta_id, media_id, parent_id, author_id, username, text, at, likes, hidden, deleted, source = row
+    meta_id, media_id, parent_id, author_id, username, text, at, likes, hidden, deleted, source, *codes = row
     mine = author_id in own or username.lower() in own
     # The account's own replies name the account (it is in the profiles table); anyone else is a pseudonym.
     author = profile.meta_id if mine else people.of(author_id, username)
     return (profile.meta_id, meta_id, media_id, parent_id, author, mine, people.text(text), seconds(at), likes,
-            hidden, deleted, source)  # fmt: skip
+            hidden, deleted, source, *account_tables.coded_values(tuple(codes)))  # fmt: skip
 
 
 # (column, ProfileSnapshot field): the account's counters and daily insights.
@@ -207,5 +209,19 @@ TABLES: tuple[Table, ...] = (
         ),
         lambda scope: sum(scope.days(profile).count() for profile in scope.profiles),
         _account_daily,
+    ),
+    Table(
+        "audience",
+        _("One row per account, day, audience metric, breakdown and segment; a breakdown Meta withheld is one row."),
+        with_reasons("audience", account_tables.AUDIENCE_COLUMNS),
+        account_tables.audience_count,
+        lambda scope: chunked(account_tables.audience_rows(scope)),
+    ),
+    Table(
+        "data_gaps",
+        _("One row per period overlapping the release's when an account's data could not be collected, and why."),
+        with_reasons("data_gaps", account_tables.GAP_COLUMNS),
+        lambda scope: sum(account_tables.gaps(scope, profile).count() for profile in scope.profiles),
+        lambda scope: chunked(account_tables.gap_rows(scope)),
     ),
 )

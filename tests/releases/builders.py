@@ -1,5 +1,7 @@
-"""A lab with three Instagram profiles, months of posts, comments by people with Meta-like ids,
-a story Meta withheld below its privacy floor and a day of follows withheld below 100 followers."""
+"""A lab with three Instagram profiles, months of posts, comments by people with Meta-like ids
+(coded by the classifier, but one), a story Meta withheld below its privacy floor, a day of follows
+withheld below 100 followers, data gaps in, across and before the period, and two days of audience
+with a breakdown Meta withheld."""
 
 from __future__ import annotations
 
@@ -12,8 +14,12 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from accounts.models import Role
+from collector.audience import WITHHELD_BELOW_FLOOR
+from collector.gaps import GapReason
 from collector.models import (
+    AudienceSnapshot,
     Comment,
+    DataGap,
     Media,
     MediaInsight,
     MediaProductType,
@@ -37,6 +43,7 @@ class Lab:
     account: Account
     profiles: list[Profile]
     hidden_story: Media = field(init=False)
+    gaps: list[DataGap] = field(init=False)
 
     @property
     def organization(self) -> Any:
@@ -66,6 +73,8 @@ def release_lab(media: int = 40, comments_per_media: int = 3, role: str = Role.A
     lab = Lab(made, profiles)
     _mentions(profiles[0])
     lab.hidden_story = _withheld(profiles[0])
+    lab.gaps = _gaps(profiles[0])
+    _audience(profiles[1])
     Conversation.objects.create(
         profile=profiles[0], participant_id="6500000000000123", participant_username="visitante.dm"
     )
@@ -99,6 +108,45 @@ def _withheld(profile: Profile) -> Media:
     day.follows, day.suppressed = None, {"follows": 100}
     day.save(update_fields=["follows", "suppressed"])
     return story
+
+
+def _gaps(profile: Profile) -> list[DataGap]:
+    """A token that expired for two days in the period, a gap from before the period into it, one
+    still open, and one long before the period (not released)."""
+    now = timezone.now().replace(microsecond=0)
+    rows = [
+        (GapReason.TOKEN_EXPIRED, 10, 8, "Error validating access token: Session has expired on Monday."),
+        (GapReason.WORKER_DOWN, 95, 85, "daily run 17"),
+        (GapReason.WITHHELD, 5, None, "audience: engaged_audience_demographics/age"),
+        (GapReason.RATE_LIMITED, 200, 199, "Application request limit reached"),
+    ]
+    gaps = []
+    for reason, start, end, detail in rows:
+        ended = None if end is None else now - timedelta(days=end)
+        gaps.append(
+            DataGap.objects.create(
+                profile=profile, reason=reason, detail=detail, started_at=now - timedelta(days=start), ended_at=ended
+            )
+        )
+    return gaps
+
+
+AUDIENCE = {
+    ("follower_demographics", "city", "this_month"): {"São Luís, Maranhão": 5210, "Caxias, Maranhão": 880},
+    ("follower_demographics", "gender", "this_month"): {"F": 3320, "M": 2710, "U": 60},
+    ("engaged_audience_demographics", "age", "this_month"): None,  # under 100 engagements: withheld
+    ("online_followers", "hour", ""): {"20": 910, "8": 340},
+}
+
+
+def _audience(profile: Profile) -> None:
+    today = timezone.localdate()
+    for offset in (1, 2):
+        for (metric, breakdown, timeframe), values in AUDIENCE.items():
+            AudienceSnapshot.objects.create(
+                profile=profile, date=today - timedelta(days=offset), metric=metric, breakdown=breakdown,
+                timeframe=timeframe, values=values, withheld=WITHHELD_BELOW_FLOOR if values is None else "",
+            )  # fmt: skip
 
 
 def period() -> Any:

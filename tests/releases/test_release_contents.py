@@ -41,7 +41,7 @@ def test_it_writes_every_table_as_parquet_and_csv_with_the_same_rows(lab: Lab) -
 
     assert release.status == ReleaseStatus.READY
     assert list(files)[:2] == ["manifest.json", "data/profiles.parquet"]
-    for table in ("profiles", "media", "comments", "account_daily"):
+    for table in ("profiles", "media", "comments", "account_daily", "audience", "data_gaps"):
         parquet = pq.read_table(io.BytesIO(files[f"data/{table}.parquet"]))
         assert parquet.num_rows == len(rows(files, table)), table
     assert [row["profile_id"] for row in rows(files, "profiles")] == sorted(p.meta_id for p in lab.profiles)
@@ -55,7 +55,7 @@ def test_a_profile_with_nothing_collected_yet_gives_empty_typed_tables() -> None
     files = members(ready_release(fresh.organization, [fresh.profile]))
 
     assert len(rows(files, "profiles")) == 1
-    for table in ("media", "comments", "account_daily"):
+    for table in ("media", "comments", "account_daily", "audience", "data_gaps"):
         assert rows(files, table) == []
         assert pq.read_table(io.BytesIO(files[f"data/{table}.parquet"])).num_rows == 0
     assert str(pq.read_table(io.BytesIO(files["data/media.parquet"])).schema.field("reach").type) == "int64"

@@ -10,7 +10,7 @@ from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from collector.models import Media, MediaProductType, MediaType
+from collector.models import Media, MediaProductType, MediaType, Profile
 from insights.models import DailyMetric, MediaKind
 
 
@@ -48,9 +48,24 @@ def rebuild_daily_metrics(profile_id: int, since: date | datetime | None = None)
     """
     if isinstance(since, datetime):
         since = timezone.localdate(since, timezone.get_default_timezone())
+    with transaction.atomic():
+        # One rebuild of a profile at a time (two runs can end together): the second waits here,
+        # then reads the media as the first left them, instead of inserting beside its rows.
+        if not list(Profile.objects.select_for_update().filter(pk=profile_id).values_list("pk", flat=True)):
+            return 0
+        metrics = _daily_rows(profile_id, since)
+        stale = DailyMetric.objects.filter(profile_id=profile_id)
+        if since is not None:
+            stale = stale.filter(date__gte=since)
+        stale.delete()
+        DailyMetric.objects.bulk_create(metrics, batch_size=1000)
+    return len(metrics)
+
+
+def _daily_rows(profile_id: int, since: date | None) -> list[DailyMetric]:
     rows = _daily_sums(profile_id, since)
     now = timezone.now()
-    metrics = [
+    return [
         DailyMetric(
             profile_id=profile_id,
             date=row["day"],
@@ -69,13 +84,6 @@ def rebuild_daily_metrics(profile_id: int, since: date | datetime | None = None)
         )
         for row in rows
     ]
-    with transaction.atomic():
-        stale = DailyMetric.objects.filter(profile_id=profile_id)
-        if since is not None:
-            stale = stale.filter(date__gte=since)
-        stale.delete()
-        DailyMetric.objects.bulk_create(metrics, batch_size=1000)
-    return len(metrics)
 
 
 def _daily_sums(profile_id: int, since: date | None) -> QuerySet[Media, dict[str, Any]]:

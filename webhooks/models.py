@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from collector.models import Profile
-from webhooks.group_commit import GroupCommit, Row, reset_after_fork
 
 # A failed delivery is retried by the sweep until it has failed this often; then it waits in the
 # admin (counted on its index page) for someone to look and retry it.
@@ -25,48 +24,37 @@ class EventStatus(models.TextChoices):
     TEST = "test", _("Test delivery from the app dashboard")
 
 
-def _insert(rows: list[Row]) -> list[int]:
-    values = ", ".join(["(%s, %s, %s, %s, %s, %s, 0, '{}', '')"] * len(rows))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO webhooks_webhookevent"  # noqa: S608 (placeholders only: the values are bound)
-            f" (received_at, object, fields, body, body_bytes, status, attempts, report, error) VALUES {values}"
-            " RETURNING id",
-            [value for row in rows for value in row],
-        )
-        # PostgreSQL and SQLite return the rows of one VALUES list in its order (bulk_create relies on it).
-        return [row_id for (row_id,) in cursor.fetchall()]
-
-
-def _insert_on_a_live_connection(rows: list[Row]) -> list[int]:
-    """One round trip: CONN_HEALTH_CHECKS would first send a `SELECT 1` on every delivery (half
-    the database waits of the request, cProfile in docs/benchmarks.md). Instead, an INSERT that
-    finds its persistent connection dead (a database restart) is tried once more on a fresh one;
-    a delivery stored twice that way is processed idempotently."""
-    connection.health_check_done = True
-    try:
-        return _insert(rows)
-    except (InterfaceError, OperationalError):
-        connection.close()
-        return _insert(rows)
-
-
-_deliveries = GroupCommit(_insert_on_a_live_connection)
-reset_after_fork(_deliveries)
-
-
 class WebhookEventQuerySet(models.QuerySet["WebhookEvent"]):
     def store(self, *, object: str, fields: str, body: str, status: str, body_bytes: bytes | None = None) -> int:
-        """Insert one delivery as it arrived and return its id once committed.
+        """Insert one delivery as it arrived and return its id.
 
-        The request path of every webhook: an INSERT written by hand, because building it through
-        the ORM cost a fifth of the request's CPU under load (docs/benchmarks.md), shared with the
-        deliveries other threads of this process store at the same moment (webhooks/group_commit.py).
+        The request path of every webhook: one INSERT written by hand, because building it
+        through the ORM cost a fifth of the request's CPU under load (docs/benchmarks.md), and
+        one round trip: CONN_HEALTH_CHECKS would first send a `SELECT 1` on every delivery (half
+        the database waits of the request, cProfile in docs/benchmarks.md). Instead, an INSERT
+        that finds its persistent connection dead (a database restart) is tried once more on a
+        fresh one; a delivery stored twice that way is processed idempotently.
         """
-        row = (timezone.now(), object, fields, body, body_bytes, status)
-        if connection.in_atomic_block:  # a caller's transaction: the row must be part of it
-            return _insert([row])[0]
-        return _deliveries.add(row)
+        row = [timezone.now(), object, fields, body, body_bytes, status]
+        if connection.in_atomic_block:  # a caller's transaction: a retry could not redo its work
+            return self._insert(row)
+        connection.health_check_done = True
+        try:
+            return self._insert(row)
+        except (InterfaceError, OperationalError):
+            connection.close()
+            return self._insert(row)
+
+    @staticmethod
+    def _insert(row: list[Any]) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO webhooks_webhookevent"
+                " (received_at, object, fields, body, body_bytes, status, attempts, report, error)"
+                " VALUES (%s, %s, %s, %s, %s, %s, 0, '{}', '') RETURNING id",
+                row,
+            )
+            return cursor.fetchone()[0]
 
     def due_for_sweep(self, received_before: datetime, not_swept_since: datetime) -> WebhookEventQuerySet:
         """Stored but never processed (the broker may have been down), or failed fewer than

@@ -62,7 +62,7 @@ def detail(request: HttpRequest, organization_id: int, release_pk: int) -> HttpR
 @require_GET
 @login_required
 def progress(request: HttpRequest, organization_id: int, release_pk: int) -> JsonResponse:
-    """For the release page's progress bar (static/js/release-progress.js)."""
+    """For the release page's progress bar (static/js/progress.js)."""
     _member, release = _release(request, organization_id, release_pk)
     return JsonResponse(
         {

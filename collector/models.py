@@ -364,6 +364,8 @@ class RunKind(models.TextChoices):
     SNAPSHOT = "snapshot", _("Daily snapshot")
     HISTORY = "history", _("Account history")
     COMMENTS = "comments", _("Comment polling")
+    PUBLIC = "public", _("Public data (Business Discovery)")
+    TAGS = "tags", _("Media we are tagged in")
 
 
 class RunOutcome(models.TextChoices):

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "accounts",
     "collector",
     "webhooks",
+    "discovery",
     "insights",
     "publishing",
 ]
@@ -268,6 +269,7 @@ CELERY_QUEUE_BY_APP = {"webhooks": "webhooks", "collector": "collect", "publishi
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_WORKER_QUEUES = (*CELERY_QUEUE_BY_APP.values(), CELERY_TASK_DEFAULT_QUEUE)
 CELERY_TASK_ROUTES = {f"{app}.tasks.*": {"queue": queue} for app, queue in CELERY_QUEUE_BY_APP.items()}
+CELERY_TASK_ROUTES["discovery.tasks.*"] = {"queue": "collect"}  # Business Discovery and tags: collection work
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_IMPORTS = ("collector.stale_work",)  # beat's re-queue of work a killed worker left

@@ -54,7 +54,8 @@ def connected_profile(tracked: TrackedAccount) -> Profile | None:
 
 
 def mark(tracked: TrackedAccount, status: str, error: str = "", code: str = "", **fields: Any) -> None:
-    values = {"status": status, "error": error, "error_code": code, "visited_at": timezone.now(), **fields}
+    values = {"status": status, "error": error, "error_code": code, "visited_at": timezone.now(), "graph_calls": 0}
+    values |= fields
     TrackedAccount.objects.filter(pk=tracked.pk).update(**values)
 
 

@@ -30,10 +30,15 @@ def test_a_tracked_account_that_connects_keeps_one_history(sandbox: Any, lab: La
     public_day = public.snapshots.get()
 
     minted = sandbox.mint_token("instagram", "ifma.imperatriz")
-    services.connect_instagram(lab.organization, lab.user, IssuedToken(minted["access_token"], None, tuple(minted["scopes"])))
+    services.connect_instagram(
+        lab.organization, lab.user, IssuedToken(minted["access_token"], None, tuple(minted["scopes"]))
+    )
     connected = Profile.objects.get(organization=lab.organization, meta_id=IMPERATRIZ)
     assert connected.pk == public.pk and connected.credential is not None
-    assert Profile.objects.filter(organization=lab.organization, platform=Platform.INSTAGRAM, meta_id=IMPERATRIZ).count() == 1
+    assert (
+        Profile.objects.filter(organization=lab.organization, platform=Platform.INSTAGRAM, meta_id=IMPERATRIZ).count()
+        == 1
+    )
 
     def backfilled() -> bool:
         profile = Profile.objects.get(pk=public.pk)

@@ -33,7 +33,9 @@ def test_a_tracked_account_gets_a_snapshot_a_day_and_its_new_media(sandbox: Any,
 
     a_day_passes(tracked)
     grown = requests.post(
-        f"{sandbox.url}/_sandbox/discovery/grow", json={"account": "ifma.timon", "media": 30, "followers": 120}, timeout=30
+        f"{sandbox.url}/_sandbox/discovery/grow",
+        json={"account": "ifma.timon", "media": 30, "followers": 120},
+        timeout=30,
     ).json()
     before = bd_calls(sandbox, lab)
     tracked.refresh_from_db()

@@ -78,5 +78,8 @@ def test_an_instagram_login_only_organization_is_told_why_the_panel_needs_facebo
     assert tracked.status == TrackedStatus.NO_CALLER and tracked.graph_calls == 0
     html = panel_html(lab)
     assert 'id="needs-facebook-login"' in html
-    assert "Meta offers Business Discovery only to an Instagram professional account connected through Facebook Login" in html
+    assert (
+        "Meta offers Business Discovery only to an Instagram professional account connected through Facebook Login"
+        in html
+    )
     assert Profile.objects.filter(organization=lab.organization, platform=Platform.INSTAGRAM).count() == 1

@@ -18,12 +18,13 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role
 from collector.models import Comment, Media
+from discovery.models import TrackedAccount
 from tests.insights.builders import Account, account
 from webhooks.models import Conversation
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"accounts", "collector", "insights", "webhooks", "publishing", "socialdatalab"}
+OUR_APPS = {"accounts", "collector", "discovery", "insights", "webhooks", "publishing", "socialdatalab"}
 OUTSIDER = "outsider"
 LADDER = [OUTSIDER, Role.VIEWER, Role.ANALYST, Role.ADMIN, Role.OWNER]
 # One body for every POST: each view reads the fields it knows (a hide, a kept-data disconnect, a role).
@@ -63,6 +64,10 @@ MATRIX: dict[str, Rule] = {
     "quick_reply_save": Rule(get=None, post=Role.ANALYST),
     "audit_trail": Rule(get=Role.ADMIN, post=Role.ADMIN, post_ok=200),
     "accounts:change_retention": Rule(get=None, post=Role.ADMIN, refused=403),
+    "discovery:panel": Rule(get=Role.VIEWER, post=Role.ANALYST, refused=403),
+    "discovery:panel_remove": Rule(get=None, post=Role.ANALYST, refused=403),
+    "discovery:about_us": READ,
+    "discovery:about_us_export": READ_ONLY,
 }
 ELSEWHERE = {
     "accounts:invite": "public by design: the code is the secret (tests/accounts/test_organizations.py)",
@@ -106,6 +111,7 @@ class World:
     comment: Comment
     conversation: Conversation
     colleague: Membership
+    tracked: TrackedAccount
 
     def ids(self) -> dict[str, int]:
         profile = self.lab.profile
@@ -117,6 +123,7 @@ class World:
             "credential_id": profile.credential_id,
             "organization_id": self.lab.organization.pk,
             "membership_id": self.colleague.pk,
+            "tracked_id": self.tracked.pk,
         }
 
 
@@ -129,7 +136,8 @@ def world(name: str) -> World:
     conversation = Conversation.objects.create(profile=lab.profile, participant_id=f"90{name}")
     colleague = get_user_model().objects.create_user(f"colleague-{name}")
     membership = Membership.objects.create(organization=lab.organization, user=colleague, role=Role.ANALYST)
-    return World(lab, comment, conversation, membership)
+    tracked = TrackedAccount.objects.create(organization=lab.organization, username=f"campus.{name}")
+    return World(lab, comment, conversation, membership, tracked)
 
 
 @pytest.fixture(autouse=True)

@@ -74,6 +74,8 @@ def every_page(lab: Any) -> list[tuple[str, str]]:
         ("conversation", reverse("conversation", args=[pk, lab.conversation.pk])),
         ("compare", reverse("compare")),
         ("export", reverse("export", args=[pk])),
+        ("what-others-post", reverse("discovery:about_us", args=[pk])),
+        ("public-panel", reverse("discovery:panel", args=[lab.organization.pk])),
         ("connected-accounts", reverse("accounts:connected")),
         ("organization", reverse("accounts:organization", args=[lab.organization.pk])),
         ("metrics-help", reverse("metrics_help")),

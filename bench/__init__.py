@@ -9,4 +9,5 @@ SCRIPTS: list[str] = [
     "bench.webhook_ingest",
     "bench.pages",
     "bench.story_upload",
+    "bench.discovery_calls",
 ]

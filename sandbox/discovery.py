@@ -54,7 +54,9 @@ CAMPUSES = [
     ("ifma.centrohistorico", "IFMA Campus São Luís - Centro Histórico", "São Luís"),
     ("ifma.maracana", "IFMA Campus São Luís - Maracanã", "São Luís"),
     ("ifma.mangabeiras", "IFMA Campus São Raimundo das Mangabeiras", "São Raimundo das Mangabeiras"),
-    ("ifma.itapecuru.extensao", "IFMA Extensão Itapecuru", "Itapecuru-Mirim"),
+    ("ifma.itaquibacanga", "IFMA Campus São Luís - Itaqui-Bacanga", "São Luís"),
+    ("ifma.axixa", "IFMA Campus Axixá", "Axixá"),
+    ("ifma.vianense", "IFMA Núcleo Avançado Viana", "Viana"),
 ]
 # Accounts Business Discovery refuses, and why (the answer is the same error for each).
 UNDISCOVERABLE = [

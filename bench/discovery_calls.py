@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import os
 import time
+from typing import Any
 
 import requests
 
@@ -19,11 +20,13 @@ PANEL = 30
 NEW_MEDIA = [i % 4 for i in range(PANEL - 2)] + [30, 60]
 
 
-def caller_lab(url: str):  # noqa: ANN201 - Django models are imported after setup
+def caller_lab(url: str) -> tuple[Any, Any, str]:
     from accounts.models import Credential, CredentialKind, Organization
     from collector.models import Platform, Profile
 
-    minted = requests.post(f"{url}/_sandbox/tokens", json={"login": "facebook", "account": "ifma.saoluis"}, timeout=30).json()
+    minted = requests.post(
+        f"{url}/_sandbox/tokens", json={"login": "facebook", "account": "ifma.saoluis"}, timeout=30
+    ).json()
     organization = Organization.objects.create(name=f"Bench panel {time.time()}")
     credential = Credential(organization=organization, kind=CredentialKind.PAGE, subject_id=minted["page_id"])
     credential.token = minted["page_access_token"]
@@ -35,20 +38,23 @@ def caller_lab(url: str):  # noqa: ANN201 - Django models are imported after set
     return organization, caller, minted["page_access_token"]
 
 
-def day(url: str, token: str, panel: list, caller) -> list[int]:  # noqa: ANN001
-    from collector.tasks import governor_for
-    from discovery import collect
-
+def day(url: str, token: str, panel: list[Any], caller: Any) -> list[int]:
     # A new day: the governor's hourly window of the calling account starts empty again.
     from collector.collect import redis_client
+    from collector.tasks import governor_for
+    from discovery import collect
 
     redis_client().delete(f"meta:rl:calls:{caller.meta_id}")
     calls = []
     for tracked in panel:
-        before = requests.get(f"{url}/_sandbox/calls", params={"token": token}, timeout=10).json()["by_token"].get(token, 0)
+        before = (
+            requests.get(f"{url}/_sandbox/calls", params={"token": token}, timeout=10).json()["by_token"].get(token, 0)
+        )
         tracked.refresh_from_db()
         collect.visit(tracked, caller, caller.credential.graph_client(governor=governor_for(caller)))
-        after = requests.get(f"{url}/_sandbox/calls", params={"token": token}, timeout=10).json()["by_token"].get(token, 0)
+        after = (
+            requests.get(f"{url}/_sandbox/calls", params={"token": token}, timeout=10).json()["by_token"].get(token, 0)
+        )
         calls.append(after - before)
     return calls
 
@@ -66,21 +72,26 @@ def main() -> str:
         started = time.perf_counter()
         first = day(url, token, panel, caller)
         for tracked, new in zip(panel, NEW_MEDIA, strict=True):
-            requests.post(f"{url}/_sandbox/discovery/grow", json={"account": tracked.username, "media": new}, timeout=30)
+            requests.post(
+                f"{url}/_sandbox/discovery/grow", json={"account": tracked.username, "media": new}, timeout=30
+            )
         second = day(url, token, panel, caller)
         elapsed = time.perf_counter() - started
     goal = [1 + math.ceil(new / 25) for new in NEW_MEDIA]
     quiet = [c for c, new in zip(second, NEW_MEDIA, strict=True) if new < 25]
     return (
-        f"## Public panel: Graph calls per tracked account per day ({PANEL} accounts, `python -m bench.discovery_calls`)\n\n"
+        f"## Public panel: Graph calls per tracked account per day ({PANEL} accounts, "
+        "`python -m bench.discovery_calls`)\n\n"
         "| day | calls | per account | max for one account |\n|---|---|---|---|\n"
         f"| first visit (100 media of history each) | {sum(first)} | {sum(first) / PANEL:.2f} | {max(first)} |\n"
-        f"| a day later (0–3 new posts each, one 30, one 60) | {sum(second)} | {sum(second) / PANEL:.2f} | {max(second)} |\n\n"
+        f"| a day later (0 to 3 new posts each, one 30, one 60) | {sum(second)} | "
+        f"{sum(second) / PANEL:.2f} | {max(second)} |\n\n"
         f"Goal: one call for the profile plus one per 25 new media. Every account within it: "
         f"{all(c <= g for c, g in zip(second, goal, strict=True))} (accounts with fewer than 25 new posts: "
         f"{sum(quiet)} calls for {len(quiet)}, i.e. {sum(quiet) / max(len(quiet), 1):.2f} each; 30 new: {second[-2]}; "
         f"60 new: {second[-1]}). A day's panel ({sum(second)} calls) is well inside the governor's budget of "
-        f"{os.environ['META_HOURLY_CALL_BUDGET']} calls an hour for the calling account. Both days took {elapsed:.1f} s.\n"
+        f"{os.environ['META_HOURLY_CALL_BUDGET']} calls an hour for the calling account. "
+        f"Both days took {elapsed:.1f} s.\n"
     )
 
 

@@ -15,6 +15,7 @@ from datetime import datetime, time
 from celery import Task, shared_task
 from django.db.models import Q
 from django.utils import timezone
+from redis.exceptions import LockNotOwnedError
 
 from accounts.services import handle_token_error
 from collector import collect as collector_collect
@@ -63,7 +64,10 @@ def visit_tracked(self: Task, tracked_id: int) -> str:
     try:
         return _visit(self, tracked, caller)
     finally:
-        lock.release()
+        try:
+            lock.release()
+        except LockNotOwnedError:  # the visit outlived its lock: whoever holds it now keeps it
+            logger.warning("visit of tracked account %s outlived its lock", tracked_id)
 
 
 def _visit(task: Task, tracked: TrackedAccount, caller: Profile) -> str:

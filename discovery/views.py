@@ -17,6 +17,7 @@ from accounts import access
 from accounts.models import Membership
 from collector.models import Profile
 from discovery import about_us, panel
+from discovery.models import is_public
 
 
 @login_required
@@ -64,7 +65,9 @@ def panel_remove(request: HttpRequest, organization_id: int, tracked_id: int) ->
 
 
 def _profile(request: HttpRequest, pk: int) -> Profile:
-    return access.readable(Profile.objects.select_related("credential"), request.user, pk)
+    profile = access.readable(Profile.objects.select_related("credential"), request.user, pk)
+    profile.public_data = is_public(profile)  # type: ignore[attr-defined]
+    return profile
 
 
 @login_required

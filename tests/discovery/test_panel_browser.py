@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from discovery.models import TrackedAccount, TrackedStatus
-from tests.discovery.conftest import Lab, facebook_lab, wait_for
+from tests.discovery.conftest import Lab, facebook_lab, forget_rate_limits, wait_for
 from tests.insights.browser import axe_violations, scroll_width, serve_axe, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("celery_worker")]
@@ -17,6 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("celery_worker")]
 
 @pytest.fixture
 def lab(sandbox: Any, transactional_db: None, page: Any, live_server: Any) -> Lab:
+    forget_rate_limits()
     created = facebook_lab(sandbox)
     sign_in(page, live_server, created.user)
     serve_axe(page, live_server)

@@ -59,7 +59,13 @@ def connected(request: HttpRequest) -> HttpResponse:
 
 def _connected_rows(organization: Organization) -> list[dict[str, Any]]:
     """One row per connected asset, plus logins that found no asset (a Facebook user with no Page)."""
-    profiles = list(organization.profiles.select_related("credential").order_by("platform", "username", "name"))
+    # Accounts followed only through the public panel (discovery's TrackedAccount, no credential)
+    # were never connected: they are listed on the panel, not here.
+    profiles = list(
+        organization.profiles.exclude(credential__isnull=True, tracking__isnull=False)
+        .select_related("credential")
+        .order_by("platform", "username", "name")
+    )
     rows: list[dict[str, Any]] = [{"profile": profile, "credential": profile.credential} for profile in profiles]
     used = {profile.credential_id for profile in profiles}
     page_owners = set(organization.credentials.filter(pk__in=used).values_list("meta_user_id", flat=True))

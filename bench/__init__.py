@@ -12,4 +12,5 @@ SCRIPTS: list[str] = [
     "bench.story_upload",
     "bench.releases",
     "bench.comment_coding",
+    "bench.discovery_calls",
 ]

@@ -396,6 +396,8 @@ class RunKind(models.TextChoices):
     HISTORY = "history", _("Account history")
     COMMENTS = "comments", _("Comment polling")
     AUDIENCE = "audience", _("Audience")
+    PUBLIC = "public", _("Public data (Business Discovery)")
+    TAGS = "tags", _("Media we are tagged in")
 
 
 class RunOutcome(models.TextChoices):

@@ -274,6 +274,7 @@ class CompareRow:
     profile: Profile
     totals: Totals
     account: AccountTotals
+    comparable: Any = None  # insights.comparable.Comparable, set by its annotate()
 
 
 def compare(profiles: list[Profile], period: Period) -> list[CompareRow]:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import access
@@ -18,8 +19,10 @@ from accounts.models import Organization
 from collector import audience
 from collector.coded import Flag, Sentiment
 from collector.models import Comment, Profile
+from discovery.models import is_public, without_public
 from insights import (
     audit,
+    comparable,
     exports,
     file_formats,
     ledger,
@@ -32,6 +35,16 @@ from insights import (
 from insights.models import ActionKind, CommentAction, MediaKind
 
 TIMEZONE_COOKIE = "tz"
+# Compare's rows that only connected accounts have ("not public" for a Business Discovery one).
+INSIGHT_ROWS = [
+    (gettext_lazy("Reach"), "reach"),
+    (gettext_lazy("Views"), "views"),
+    (gettext_lazy("Interactions"), "interactions"),
+    (gettext_lazy("Engagement rate by reach"), "er_reach"),
+    (gettext_lazy("Engagement rate by followers"), "er_followers"),
+    (gettext_lazy("Account reach"), "account_reach"),
+    (gettext_lazy("Accounts engaged"), "accounts_engaged"),
+]
 AUDIT_PAGE = 500
 
 
@@ -48,6 +61,7 @@ def reading_profile(request: HttpRequest, pk: int) -> Profile:
     """The person's profile, for reading; another organization's is a 404."""
     profile = access.readable(Profile.objects.select_related("credential"), request.user, pk)
     profile.can_act = profile.membership.can_act
+    profile.public_data = is_public(profile)
     return profile
 
 
@@ -67,7 +81,8 @@ def profile_page(
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    profiles = list(Profile.objects.for_user(request.user).select_related("credential").defer("raw"))
+    # Public accounts (Business Discovery) are on the panel and in Compare, not among the connected.
+    profiles = list(without_public(Profile.objects.for_user(request.user)).select_related("credential").defer("raw"))
     period = periods.last_days(30)
     rows = reports.compare(profiles, period) if profiles else []
     timezone.activate(viewer_zone(request))
@@ -232,9 +247,16 @@ def compare(request: HttpRequest) -> HttpResponse:
             "chosen_ids": {profile.pk for profile in chosen},
             "period": period,
             "presets": periods.PRESETS,
-            "rows": reports.compare(chosen, period) if chosen else [],
+            "rows": _compared(chosen, period),
+            "insight_rows": INSIGHT_ROWS,
         },
     )
+
+
+def _compared(profiles: list[Profile], period: periods.Period) -> list[reports.CompareRow]:
+    rows = reports.compare(profiles, period) if profiles else []
+    comparable.annotate(rows, period)
+    return rows
 
 
 @login_required

@@ -112,6 +112,12 @@ class RecipientUnavailable(MetaError):
     """100/2534014 (no matching user) and 551 (this person is not available right now)."""
 
 
+class NotDiscoverable(MetaError):
+    """110/2207013 "Cannot find User" from business_discovery: no professional account Meta will
+    show under that username. Meta answers the same for a personal or private account, an
+    age-restricted one, a username that was renamed away, and one that never existed."""
+
+
 def error_from_response(http_status: int, body: Any, retry_after: float | None = None) -> MetaError:
     """Build the typed error for a failed response body (Graph or Instagram OAuth shape)."""
     if isinstance(body, dict) and isinstance(body.get("error"), dict):
@@ -155,6 +161,8 @@ def _classify(
         return ObjectMissing(message, **kwargs)
     if code == 100 and "nonexisting field" in lowered:
         return NonexistingField(message, **kwargs)
+    if code == 110 and subcode == 2207013:
+        return NotDiscoverable(message, **kwargs)
     if code == 190 or code == 102:
         return TokenInvalid(message, **kwargs)
     if code in RATE_LIMIT_CODES:

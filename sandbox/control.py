@@ -6,7 +6,7 @@ import html
 import json
 from typing import Any
 
-from . import PAGE_ID, PAGE_NAME, apps, callbacks, data, oauth, publishing, stories, webhooks
+from . import PAGE_ID, PAGE_NAME, apps, callbacks, data, discovery, oauth, publishing, stories, webhooks
 from .state import State
 from .web import Request, Response, html_response, json_response
 
@@ -41,8 +41,13 @@ def _locked(state: State, req: Request, key: tuple[str, str], body: dict[str, An
         return html_response(dashboard(state))
     if key[1] == "/app/subscriptions":
         return apps.control(state, req, body)
+    if key[1].startswith("/discovery"):
+        return json_response(discovery.control(state, key[1], body))
+    if key == ("POST", "/tags"):
+        return json_response(discovery.add_tag(state, body), 201)
     if key == ("GET", "/accounts"):
-        accounts = [state.account_summary(a) for a in state.accounts.values()]
+        # The generated public accounts are listed by GET /_sandbox/discovery: nobody connects them.
+        accounts = [state.account_summary(a) for a in state.accounts.values() if a.no not in state.discovery]
         page = {
             "id": PAGE_ID,
             "username": None,

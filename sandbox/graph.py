@@ -188,7 +188,11 @@ def read(ctx: Ctx, kind: str, obj: Any, edge: str | None) -> Any:
             return publishing.publishing_limit(ctx, acct)
         if edge == "subscribed_apps" and kind == "ig_me":
             return subscribed_list(ctx, acct.id)
-        if edge in ("tags", "live_media"):
+        if edge == "tags":
+            query = {k: v for k, v in ctx.params.items() if k != "access_token"}
+            items, paging = render.tags_page(ctx, acct, ctx.params, f, query)
+            return {"data": items, "paging": paging} if paging else {"data": items}
+        if edge == "live_media":
             return {"data": []}
     if kind == "fb_user" and edge == "accounts":
         ctx.require_scope("", "pages_show_list")

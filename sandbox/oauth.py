@@ -95,7 +95,7 @@ def consent(state: State, req: Request, login: str) -> Response:
                 scopes.insert(0, "instagram_business_basic")
         return _decide(state, p, login, scopes)
     with state.lock:
-        accounts = list(state.accounts.values())
+        accounts = [a for a in state.accounts.values() if a.no not in state.discovery]
     hidden = "".join(
         f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
         for k, v in p.items()

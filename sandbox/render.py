@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from . import FB_USER_ID, FB_USER_NAME, PAGE_ID, PAGE_NAME, data, insights, stories
+from . import FB_USER_ID, FB_USER_NAME, PAGE_ID, PAGE_NAME, data, discovery, insights, stories
 from .context import Ctx, decode_cursor, encode_cursor
 from .errors import GraphError, no_field
 from .failures import conversion_error, reduce_data_error
@@ -199,20 +199,22 @@ def ig_user(ctx: Ctx, acct: data.Account, fields: Fields, me: bool = False, publ
         if public and f.name not in ("media",):
             return MISSING
         if f.name == "media":
-            items, paging = feed_page(ctx, acct, edge_params(f), f.children, edge_query(f))
-            return {"data": items, "paging": paging}
+            items, paging = feed_page(ctx, acct, edge_params(f), f.children, edge_query(f), public=public)
+            return {"data": items, "paging": discovery.media_paging(paging) if public else paging}
         if f.name == "stories":
             return {"data": [media(ctx, m, f.children) for m in st.live_stories(acct)]}
-        if f.name in ("tags", "live_media"):
+        if f.name == "tags":
+            items, paging = tags_page(ctx, acct, edge_params(f), f.children, edge_query(f))
+            return {"data": items, "paging": paging} if paging else {"data": items}
+        if f.name == "live_media":
             return {"data": []}
         if f.name == "mentioned_media":
             return mentioned_media(ctx, f)
         if f.name == "mentioned_comment":
             return mentioned_comment(ctx, f)
         if f.name == "business_discovery":
-            target = st.account(f.modifiers.get("username"))
-            if target is None:
-                raise GraphError(110, "(#110) Invalid user id")
+            target = discovery.target(ctx, f)
+            discovery.check_public(f.children or [], discovery.PUBLIC_PROFILE_FIELDS, "IGUser")
             return ig_user(ctx, target, f.children or [], public=True)
         return MISSING
 
@@ -220,9 +222,11 @@ def ig_user(ctx: Ctx, acct: data.Account, fields: Fields, me: bool = False, publ
 
 
 def feed_page(
-    ctx: Ctx, acct: data.Account, params: dict[str, str], fields: Fields, query: dict[str, str]
+    ctx: Ctx, acct: data.Account, params: dict[str, str], fields: Fields, query: dict[str, str], public: bool = False
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     st = ctx.state
+    if public:  # another account's media through business_discovery: public fields only
+        discovery.check_public(fields or [], discovery.PUBLIC_MEDIA_FIELDS, "IGMedia")
     threshold = int(st.config.get("reduce_data_above") or 0)
     if threshold and params.get("limit", "25").isdigit() and int(params.get("limit", "25")) > threshold:
         raise reduce_data_error()
@@ -238,6 +242,20 @@ def feed_page(
         timestamp=lambda i: st.feed_timestamp(acct, i),
     )
     return [media(ctx, m, fields, in_edge=True) for m in items], paging
+
+
+def tags_page(
+    ctx: Ctx, acct: data.Account, params: dict[str, str], fields: Fields, query: dict[str, str]
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The media others tagged the account in (`/{ig-user-id}/tags`), newest first."""
+    ctx.require_scope("instagram_business_manage_comments", "instagram_manage_comments")
+    items = discovery.tagged(ctx.state, acct)
+    ids = {m["id"]: i for i, m in enumerate(items)}
+    page, paging = paginate(
+        ctx, len(items), lambda i: items[i], ids.get, params, f"/{acct.id}/tags", query,
+        timestamp=lambda i: items[i]["timestamp"],
+    )  # fmt: skip
+    return [discovery.render_tag(ctx, m, fields) for m in page], paging
 
 
 def mentioned_media(ctx: Ctx, f: Field) -> Any:

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import FB_USER_ID, PAGE_ID, data
+from . import FB_USER_ID, PAGE_ID, data, discovery
 from .failures import QUIRKS_DEFAULTS, Failures
 from .usage import Usage
 
@@ -115,6 +115,7 @@ class State:
             self._ids = itertools.count(1)
             for acct in self.accounts.values():
                 self.seed_conversations(acct)
+            discovery.seed(self)
 
     # ------------------------------------------------------------ ids and time
     def now(self) -> float:

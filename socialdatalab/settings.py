@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "collector",
     "webhooks",
     "storyvault",
+    "discovery",
     "insights",
     "publishing",
     "releases",
@@ -283,6 +284,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_WORKER_QUEUES = tuple(dict.fromkeys((*CELERY_QUEUE_BY_APP.values(), CELERY_TASK_DEFAULT_QUEUE)))
 CELERY_TASK_ROUTES = {f"{app}.tasks.*": {"queue": queue} for app, queue in CELERY_QUEUE_BY_APP.items()}
 CELERY_TASK_ROUTES["collector.coding.*"] = {"queue": "collect"}  # coding stored comments
+CELERY_TASK_ROUTES["discovery.tasks.*"] = {"queue": "collect"}  # Business Discovery and tags: collection work
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_IMPORTS = ("collector.stale_work", "collector.coding")  # beat's re-queue of stale work; coding comments

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("collector.urls")),
     path("", include("insights.urls")),
     path("", include("releases.urls")),
+    path("", include("discovery.urls")),
     path("", include("publishing.urls")),
     path("api/token/", TokenObtainView.as_view(), name="token_obtain_pair"),
     path("api/token/refresh/", TokenRefreshView.as_view(), name="token_refresh"),

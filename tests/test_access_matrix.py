@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role
 from collector.models import Comment, Media
+from discovery.models import TrackedAccount
 from releases.models import Release, ReleaseStatus
 from storyvault.models import StoryKeep
 from tests.insights.builders import Account, account
@@ -27,7 +28,17 @@ from webhooks.models import Conversation
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"accounts", "collector", "insights", "webhooks", "storyvault", "publishing", "releases", "socialdatalab"}
+OUR_APPS = {
+    "accounts",
+    "collector",
+    "discovery",
+    "insights",
+    "webhooks",
+    "storyvault",
+    "publishing",
+    "releases",
+    "socialdatalab",
+}
 OUTSIDER = "outsider"
 LADDER = [OUTSIDER, Role.VIEWER, Role.ANALYST, Role.ADMIN, Role.OWNER]
 # One body for every POST: each view reads the fields it knows (a hide, a kept-data disconnect, a role).
@@ -75,6 +86,10 @@ MATRIX: dict[str, Rule] = {
     "releases:detail": READ_ONLY,
     "releases:progress": READ_ONLY,
     "releases:download": READ_ONLY,
+    "discovery:panel": Rule(get=Role.VIEWER, post=Role.ANALYST, refused=403),
+    "discovery:panel_remove": Rule(get=None, post=Role.ANALYST, refused=403),
+    "discovery:about_us": READ,
+    "discovery:about_us_export": READ_ONLY,
 }
 ELSEWHERE = {
     "accounts:invite": "public by design: the code is the secret (tests/accounts/test_organizations.py)",
@@ -120,6 +135,7 @@ class World:
     colleague: Membership
     story: StoryKeep
     release: Release
+    tracked: TrackedAccount
 
     def ids(self) -> dict[str, int]:
         profile = self.lab.profile
@@ -133,6 +149,7 @@ class World:
             "membership_id": self.colleague.pk,
             "story_pk": self.story.pk,
             "release_pk": self.release.pk,
+            "tracked_id": self.tracked.pk,
         }
 
 
@@ -148,7 +165,8 @@ def world(name: str) -> World:
     release = Release.objects.create_numbered(lab.organization, start=timezone.localdate(), end=timezone.localdate())
     release.file.save(f"matrix/{name}.zip", ContentFile(b"PK\x05\x06" + bytes(18)))  # an empty ZIP
     Release.objects.filter(pk=release.pk).update(status=ReleaseStatus.READY)
-    return World(lab, comment, conversation, membership, kept_story(lab.profile, f"19{name}"), release)
+    tracked = TrackedAccount.objects.create(organization=lab.organization, username=f"campus.{name}")
+    return World(lab, comment, conversation, membership, kept_story(lab.profile, f"19{name}"), release, tracked)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = Path("locale/pt_BR/LC_MESSAGES/django.po")
-APPS = ["accounts", "collector", "insights", "publishing", "releases", "storyvault", "webhooks"]
+APPS = ["accounts", "collector", "discovery", "insights", "publishing", "releases", "storyvault", "webhooks"]
 # The project's own catalogue covers what lives outside the apps.
 PROJECT_SOURCES = ["templates", "socialdatalab", "locale"]
 

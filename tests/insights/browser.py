@@ -78,6 +78,8 @@ def every_page(lab: Any) -> list[tuple[str, str]]:
         ("posts", reverse("posts") + "?period=90"),
         ("profile-posts", reverse("profile_posts", args=[pk]) + "?period=90&sort=er_reach"),
         ("export", reverse("export", args=[pk])),
+        ("what-others-post", reverse("discovery:about_us", args=[pk])),
+        ("public-panel", reverse("discovery:panel", args=[lab.organization.pk])),
         ("connected-accounts", reverse("accounts:connected")),
         ("organization", reverse("accounts:organization", args=[lab.organization.pk])),
         ("metrics-help", reverse("metrics_help")),

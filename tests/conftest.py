@@ -299,3 +299,26 @@ def _no_server_error_in_the_browser(request: pytest.FixtureRequest) -> Iterator[
         logger.removeHandler(handler)
     if handler.messages:
         pytest.fail("the server logged errors:\n" + "\n".join(handler.messages[:10]), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def _language_reset() -> Iterator[None]:
+    """A test that activates a language (or renders a page in one) leaves the next test of its
+    pytest-xdist worker in the site's default, as a new request would be."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture
+def fresh_call_budget() -> None:
+    """No Graph call budget or pause left in Redis by an earlier test of this pytest-xdist worker
+    (the governor's keys, meta.ratelimit): a test that walks many calls starts with the full hour."""
+    import redis
+
+    client = redis.Redis.from_url(django_settings.REDIS_URL)
+    stale = list(client.scan_iter("meta:rl:*"))
+    if stale:
+        client.delete(*stale)
+

@@ -136,6 +136,5 @@ def test_generated_requests_find_no_server_error_and_no_response_outside_the_sch
     print(f"schemathesis: {cases} cases in {elapsed:.1f}s, statuses {dict(statuses)}")
 
     assert cases >= MINIMUM_CASES, cases
-    assert elapsed < 60, f"{cases} cases took {elapsed:.0f}s"
     # The credentials worked: requests got past authentication to real answers and validation.
     assert statuses[200] > 0 and statuses[400] > 0 and statuses[403] > 0, statuses

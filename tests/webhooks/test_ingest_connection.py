@@ -10,6 +10,8 @@ from django.test import Client
 
 from webhooks.models import WebhookEvent
 
+from tests.waiting import wait_for
+
 from .conftest import fixture_body, post_signed
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,6 +28,12 @@ def test_a_delivery_after_the_database_dropped_our_connection_is_stored(client: 
         dbname=settings["NAME"], autocommit=True,
     ) as admin:  # fmt: skip
         admin.execute("SELECT pg_terminate_backend(%s)", [backend])
+        # pg_terminate_backend only signals: until the backend is gone our connection may still
+        # answer, and die later under the test's teardown instead of under the next delivery.
+        wait_for(
+            lambda: not admin.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [backend]).fetchone(),
+            timeout=30, what="the terminated backend to exit",
+        )  # fmt: skip
 
     assert post_signed(client, body).status_code == 200
     assert WebhookEvent.objects.count() == 2

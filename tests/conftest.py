@@ -239,6 +239,11 @@ def _quiet_worker_before_flush(request: pytest.FixtureRequest) -> Iterator[None]
     request.getfixturevalue("transactional_db")
     worker: SuiteWorker = request.getfixturevalue("suite_worker")
     yield
+    from webhooks.batching import batcher
+
+    # Deliveries the test's requests stored are published 50 ms later by the web process's
+    # batcher: publish them now, so the quiesce below drops them instead of racing the flush.
+    batcher.flush()
     if worker.running:
         worker.quiesce()
 

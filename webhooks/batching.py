@@ -29,6 +29,8 @@ class EventBatcher:
 
     def reset(self) -> None:
         self._lock = threading.Lock()
+        # Held while ids are being published: once flush() returns, no publish is in flight.
+        self._publishing = threading.Lock()
         self._pending: list[int] = []
         self._ready = threading.Event()
         self._thread: threading.Thread | None = None
@@ -42,11 +44,12 @@ class EventBatcher:
         self._ready.set()
 
     def flush(self) -> None:
-        with self._lock:
-            ids, self._pending = self._pending, []
-            self._ready.clear()
-        for start in range(0, len(ids), PUBLISH_CHUNK):
-            enqueue(process_events, ids[start : start + PUBLISH_CHUNK])
+        with self._publishing:
+            with self._lock:
+                ids, self._pending = self._pending, []
+                self._ready.clear()
+            for start in range(0, len(ids), PUBLISH_CHUNK):
+                enqueue(process_events, ids[start : start + PUBLISH_CHUNK])
 
     def _run(self) -> None:
         while True:

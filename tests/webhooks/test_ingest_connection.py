@@ -8,9 +8,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from webhooks.models import WebhookEvent
-
 from tests.waiting import wait_for
+from webhooks.models import WebhookEvent
 
 from .conftest import fixture_body, post_signed
 

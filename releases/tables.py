@@ -2,7 +2,7 @@
 
 A table reads the release's profiles one at a time, oldest row first (a fixed order, so a
 release built again from the same data is the same bytes), and yields its rows in chunks of
-CHUNK rows with values in the order of `columns`. A new table is one more entry in TABLES, with
+chunk_rows() rows with values in the order of `columns`. A new table is one more entry in TABLES, with
 its columns in releases.codebook (data_gaps and audience: releases.account_tables and
 releases.account_columns, which also bring the comments' coded columns).
 """
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +27,6 @@ from releases.media_rows import seconds
 from releases.models import Release
 from releases.pseudonyms import Pseudonyms
 
-CHUNK = 5000
 Row = tuple[Any, ...]
 
 
@@ -77,8 +77,14 @@ class Table:
     chunks: Callable[[Scope], Iterator[list[Row]]]
 
 
-def chunked(rows: Iterator[Row], size: int = CHUNK) -> Iterator[list[Row]]:
+def chunk_rows() -> int:
+    """Rows read, written and counted as progress together: memory against round trips."""
+    return settings.RELEASE_CHUNK_ROWS
+
+
+def chunked(rows: Iterator[Row]) -> Iterator[list[Row]]:
     chunk: list[Row] = []
+    size = chunk_rows()
     for row in rows:
         chunk.append(row)
         if len(chunk) == size:
@@ -119,7 +125,7 @@ def _profiles(scope: Scope) -> Iterator[list[Row]]:
 def _media(scope: Scope) -> Iterator[list[Row]]:
     for profile in scope.profiles:
         rows = scope.media(profile).order_by("timestamp", "meta_id").values_list(*media_rows.FIELDS)
-        for chunk in chunked(rows.iterator(chunk_size=CHUNK)):
+        for chunk in chunked(rows.iterator(chunk_size=chunk_rows())):
             yield media_rows.rows(profile, chunk, scope.people)
 
 
@@ -137,7 +143,7 @@ def _comments(scope: Scope) -> Iterator[list[Row]]:
     for profile in scope.profiles:
         own = {profile.meta_id, (profile.username or "").lower()} - {""}
         rows = scope.comments(profile).order_by("timestamp", "meta_id").values_list(*COMMENT_FIELDS)
-        for chunk in chunked(rows.iterator(chunk_size=CHUNK)):
+        for chunk in chunked(rows.iterator(chunk_size=chunk_rows())):
             yield [_comment(profile, own, scope.people, row) for row in chunk]
 
 
@@ -162,7 +168,7 @@ def _account_daily(scope: Scope) -> Iterator[list[Row]]:
     fields = ("date", "followers_estimated", "suppressed", *(field for _name, field in DAILY))
     for profile in scope.profiles:
         rows = scope.days(profile).order_by("date").values_list(*fields)
-        for chunk in chunked(rows.iterator(chunk_size=CHUNK)):
+        for chunk in chunked(rows.iterator(chunk_size=chunk_rows())):
             yield [_day(profile, row) for row in chunk]
 
 

@@ -292,6 +292,8 @@ CELERY_IMPORTS = ("collector.stale_work", "collector.coding")  # beat's re-queue
 COLLECTOR_STALE_RUN_SECONDS = env.int("COLLECTOR_STALE_RUN_SECONDS", default=60)
 # A release build silent this long lost its worker; beat queues it again (releases.tasks).
 RELEASE_STALE_SECONDS = env.int("RELEASE_STALE_SECONDS", default=120)
+# Rows a build reads and writes at a time (and counts as progress): memory against round trips.
+RELEASE_CHUNK_ROWS = env.int("RELEASE_CHUNK_ROWS", default=5000)
 CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 if EMBEDDED_BROKER:

@@ -15,6 +15,7 @@ import requests
 from django.conf import settings as django_settings
 
 from socialdatalab import celery_command
+from tests.flush import delete_instead_of_truncate
 from tests.sandbox_process import start_sandbox
 from tests.waiting import wait_for
 
@@ -22,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "var" / "test-artifacts"
 # Names of what each pytest-xdist worker keeps apart (logs, Celery node names): "" without xdist.
 XDIST_SUFFIX = f"-{os.environ['PYTEST_XDIST_WORKER']}" if os.environ.get("PYTEST_XDIST_WORKER") else ""
+delete_instead_of_truncate()
 
 
 class Sandbox:

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from releases.models import Release, ReleaseStatus
-from releases.tables import CHUNK
 from releases.tasks import build_release, requeue_stale_builds
 from tests.collector.test_killed_worker import _kill_with_children
 from tests.conftest import start_worker, stop_worker, worker_environment
@@ -35,8 +34,10 @@ def test_a_build_killed_mid_way_is_found_and_built_again_by_a_new_worker(
     client: Client, transactional_db: None, no_suite_worker: None, settings: Any
 ) -> None:
     settings.RELEASE_STALE_SECONDS = 3  # what the page calls stale; the workers get the same
-    environment = worker_environment(settings, RELEASE_STALE_SECONDS="3")
-    lab = release_lab(media=3000, comments_per_media=4)
+    # Chunks of 500 rows: a build of some 5,000 rows has ten, and is killed after its first.
+    settings.RELEASE_CHUNK_ROWS = 500
+    environment = worker_environment(settings, RELEASE_STALE_SECONDS="3", RELEASE_CHUNK_ROWS="500")
+    lab = release_lab(media=300, comments_per_media=4)
     window = period()
     release = Release.objects.create_numbered(lab.organization, start=window.start, end=window.end)
     release.profiles.set(lab.profiles)
@@ -45,7 +46,8 @@ def test_a_build_killed_mid_way_is_found_and_built_again_by_a_new_worker(
 
     first = start_worker(settings, "--concurrency", "1", name="release-killed", env=environment)
     build_release.delay(release.pk)
-    wait_for(lambda: Release.objects.get(pk=release.pk).progress_done >= CHUNK, 120, "the first chunks written")
+    first_chunk = settings.RELEASE_CHUNK_ROWS
+    wait_for(lambda: Release.objects.get(pk=release.pk).progress_done >= first_chunk, 120, "the first chunk written")
     _kill_with_children(first)
     killed = Release.objects.get(pk=release.pk)
     assert killed.status == ReleaseStatus.BUILDING and killed.progress_done < killed.progress_total

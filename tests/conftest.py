@@ -318,10 +318,12 @@ def _language_reset() -> Iterator[None]:
     translation.deactivate()
 
 
-@pytest.fixture
-def fresh_call_budget() -> None:
+@pytest.fixture(autouse=True)
+def _fresh_call_budget() -> None:
     """No Graph call budget or pause left in Redis by an earlier test of this pytest-xdist worker
-    (the governor's keys, meta.ratelimit): a test that walks many calls starts with the full hour."""
+    (the governor's keys, meta.ratelimit): every test starts with the full hour, as the sandbox
+    fixture starts it with Meta as seeded. A test's backfill once waited 40 minutes for the hour
+    another test had spent on the same demo account."""
     import redis
 
     client = redis.Redis.from_url(django_settings.REDIS_URL)

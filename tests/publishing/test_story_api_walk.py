@@ -47,7 +47,6 @@ def json_documents(text: str) -> list[Any]:
     return found
 
 
-@pytest.mark.usefixtures("fresh_call_budget")
 def test_the_guides_walk_publishes_a_photo_and_a_video_story_and_reads_their_insights(
     sandbox: Any, live_server: Any, settings: Any, tmp_path: Path
 ) -> None:

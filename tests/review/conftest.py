@@ -19,8 +19,9 @@ from tests.conftest import ARTIFACTS, ROOT
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--screens-dir",
-        default=str(ARTIFACTS / "review-screens"),
-        help="where the numbered screenshots of the App Review walk-through are written",
+        default="",
+        help="where the numbered screenshots of the App Review walk-through and every page's are written "
+        "(make review-screens); empty: the walk-through's under var/test-artifacts, no page screenshots",
     )
     parser.addoption(
         "--videos-dir",
@@ -52,7 +53,7 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture
 def review_screen(page: Any, request: pytest.FixtureRequest) -> Callable[[str], Path]:
     """Save `NN-step.png` in --screens-dir, numbering the steps in order."""
-    folder = Path(request.config.getoption("--screens-dir"))
+    folder = Path(request.config.getoption("--screens-dir") or ARTIFACTS / "review-screens")
     if not folder.is_absolute():
         folder = ROOT / folder
     folder.mkdir(parents=True, exist_ok=True)

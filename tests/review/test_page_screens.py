@@ -1,5 +1,6 @@
 """`make review-screens`: every page at 1280 px and 390 px, in English and Portuguese, as
-<screens-dir>/pages/<lang>-<width>-<page>.png, to look at before a release."""
+<screens-dir>/pages/<lang>-<width>-<page>.png, to look at before a release. `make test` skips it:
+tests/insights/test_layout_browser.py opens the same pages at both widths and in both languages."""
 
 from __future__ import annotations
 
@@ -20,7 +21,10 @@ LANGUAGES = ("en", "pt-br")
 
 
 def screens_folder(request: pytest.FixtureRequest) -> Path:
-    folder = Path(request.config.getoption("--screens-dir"))
+    option = request.config.getoption("--screens-dir")
+    if not option:  # the suite's layout and language tests already open every page at both widths
+        pytest.skip("make review-screens takes every page's screenshots (--screens-dir)")
+    folder = Path(option)
     folder = (folder if folder.is_absolute() else ROOT / folder) / "pages"
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.png"):

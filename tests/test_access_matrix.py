@@ -7,12 +7,14 @@ without an entry fails `test_it_knows_every_object_url_of_the_site`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -169,14 +171,23 @@ def world(name: str) -> World:
     return World(lab, comment, conversation, membership, kept_story(lab.profile, f"19{name}"), release, tracked)
 
 
-@pytest.fixture
-def ours() -> World:
-    return world("ifma.saoluis")
+@pytest.fixture(scope="module")
+def worlds(django_db_setup: None, django_db_blocker: Any) -> Iterator[tuple[World, World]]:
+    """Both organisations, built once for the module's hundreds of cases: each case runs in a
+    savepoint of this transaction (what it changes is undone), rolled back at the module's end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield world("ifma.saoluis"), world("outra.loja")
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
-def theirs() -> World:
-    return world("outra.loja")
+def ours(worlds: tuple[World, World]) -> World:
+    return worlds[0]
+
+
+@pytest.fixture
+def theirs(worlds: tuple[World, World]) -> World:
+    return worlds[1]
 
 
 def person(client: Client, ours: World, theirs: World, role: str) -> Client:

@@ -1,4 +1,4 @@
-"""Two real workers collecting twenty profiles never work on one profile at the same time."""
+"""Two real workers collecting ten profiles never work on one profile at the same time."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from tests.waiting import wait_for
 def test_two_workers_never_collect_one_profile_at_once_and_all_complete(sandbox, connect, workers) -> None:
     workers(2)
     organization = Organization.objects.create(name="Network")
-    profiles = [connect(f"campus.{n:02d}", media=40, organization=organization) for n in range(20)]
+    profiles = [connect(f"campus.{n:02d}", media=40, organization=organization) for n in range(10)]
     for profile in profiles:  # two jobs per profile, queued together: they will contend
         backfill_profile.delay(profile.pk)
         sync_profile.delay(profile.pk)
@@ -22,7 +22,7 @@ def test_two_workers_never_collect_one_profile_at_once_and_all_complete(sandbox,
     finished = CollectionRun.objects.filter(outcome=RunOutcome.OK)
     wait_for(
         lambda: (
-            finished.filter(kind=RunKind.SYNC).count() == 20 and finished.filter(kind=RunKind.BACKFILL).count() == 20
+            finished.filter(kind=RunKind.SYNC).count() == 10 and finished.filter(kind=RunKind.BACKFILL).count() == 10
         ),
         180,
     )
@@ -40,4 +40,4 @@ def test_two_workers_never_collect_one_profile_at_once_and_all_complete(sandbox,
         p.media.exclude(media_product_type="STORY").count()
         for p in Profile.objects.filter(pk__in=[p.pk for p in profiles])
     ]
-    assert stored == [40] * 20
+    assert stored == [40] * 10

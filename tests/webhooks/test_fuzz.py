@@ -71,7 +71,6 @@ def raw_bytes(r: random.Random) -> bytes:
 
 def test_the_webhook_endpoint_never_answers_5xx_and_stores_exactly_the_signed_deliveries(client: Client) -> None:
     r = random.Random(SEED)
-    started = time.monotonic()
     problems: list[str] = []
     signed = 0
     for case in range(WEBHOOK_CASES):
@@ -91,7 +90,6 @@ def test_the_webhook_endpoint_never_answers_5xx_and_stores_exactly_the_signed_de
                 problems.append(f"case {case}: stored bytes differ from {body[:80]!r}")
     assert problems == [], f"seed {SEED}: {len(problems)} problems, first: {problems[:5]}"
     assert signed > WEBHOOK_CASES // 3
-    assert time.monotonic() - started < 60
 
 
 def nasty_signed_request(r: random.Random) -> str:

@@ -147,6 +147,13 @@ MUTATIONS = [
         "    except TokenInvalid as exc:\n        handle_token_error(credential, exc)\n        action.refused(exc)",
         ("tests/insights/test_token_outcome.py",),
     ),
+    Mutation(
+        "two workers may collect one profile at once",
+        "collector/runs.py",
+        "    if not lock.acquire(blocking=False, token=token):",
+        "    if not (lock.acquire(blocking=False, token=token) or True):",
+        ("tests/collector/test_locking.py",),
+    ),
     # -- the code issue #12's refactor moved (meta/, publishing's queueing) -------------------------
     Mutation(
         "unhiding a comment asks Meta to hide it",

@@ -51,7 +51,7 @@ review-videos: $(VENV)/.installed-dev
 	missing=""; command -v ffmpeg >/dev/null 2>&1 || missing="ffmpeg"; \
 	fc-list 2>/dev/null | grep -qi "color emoji" || missing="$$missing fonts-noto-color-emoji"; \
 	if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
-	$(PY) -m pytest tests/review/test_review_videos.py -p no:randomly --videos-dir docs/review-videos $(PYTEST_ARGS)
+	CHROMIUM_PATH=/usr/bin/chromium $(PY) -m pytest tests/review/test_review_videos.py -p no:randomly --videos-dir docs/review-videos $(PYTEST_ARGS)
 
 # Regenerate the pt_BR catalogues after changing user-facing text (needs gettext).
 messages: $(VENV)/.installed

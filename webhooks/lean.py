@@ -9,8 +9,8 @@ gunicorn (socialdatalab/wsgi.py) and answers these POSTs itself, through the sam
 `webhooks.ingest.accept` as the view: same checks, same INSERT before the answer, same queue.
 
 It only takes a request that Django would have let through to the view unchanged: a POST to
-the exact path, a Host that ALLOWED_HOSTS accepts, and HTTPS (or the proxy's header saying so)
-when SECURE_SSL_REDIRECT is on. Anything else goes to Django, which answers it as before
+the exact path with a Content-Length, a Host that ALLOWED_HOSTS accepts, and HTTPS (or the
+proxy's header saying so) when SECURE_SSL_REDIRECT is on. Anything else goes to Django, which answers it as before
 (400 for a bad Host, 301 to HTTPS, 405 for other methods, the GET handshake). Its answers
 carry the security headers the middleware would have added (tests/webhooks/test_lean_path.py
 compares them with Django's).
@@ -27,7 +27,7 @@ from django.db import connections
 from django.http.request import split_domain_port, validate_host
 
 from socialdatalab.middleware import ContentSecurityPolicyMiddleware
-from webhooks.ingest import MAX_BODY_BYTES, accept, declared_length
+from webhooks.ingest import MAX_BODY_BYTES, accept
 
 logger = logging.getLogger(__name__)
 PATH = "/webhooks/meta/"
@@ -64,6 +64,13 @@ def security_headers(secure: bool) -> list[tuple[str, str]]:
     return headers
 
 
+def content_length(environ: dict[str, Any]) -> int | None:
+    """The declared body length; None when there is none to trust (chunked, or not a number):
+    such a request is Django's to read."""
+    value = environ.get("CONTENT_LENGTH", "")
+    return int(value) if value.isdigit() else None
+
+
 class LeanWebhookPath:
     """WSGI application: Meta's signed POSTs answered here, every other request by `django_app`."""
 
@@ -77,26 +84,28 @@ class LeanWebhookPath:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") != "POST":
             return self.django_app(environ, start_response)
-        secure = self.is_secure(environ)
-        if (settings.SECURE_SSL_REDIRECT and not secure) or not self.host_allowed(environ):
+        length, secure = content_length(environ), self.is_secure(environ)
+        if length is None or (settings.SECURE_SSL_REDIRECT and not secure) or not self.host_allowed(environ):
             return self.django_app(environ, start_response)
-        status = self.answer(environ)
+        status = self.answer(environ, length)
         start_response(STATUS_LINES[status], [*self.headers[secure], ("Content-Length", "0")])
         return [b""]
 
-    def answer(self, environ: dict[str, Any]) -> int:
-        """The delivery's status; the database connection is looked after as Django's
-        request_finished signal would (closed when too old or broken)."""
+    def answer(self, environ: dict[str, Any], length: int) -> int:
+        """The delivery's status. The database connection is looked after as Django's
+        request_finished signal would: closed when too old or broken (outside a transaction:
+        a test's, in the suite, is its owner's)."""
         try:
-            if declared_length(environ.get("CONTENT_LENGTH")) > MAX_BODY_BYTES:
+            if length > MAX_BODY_BYTES:
                 return 413
-            body = environ["wsgi.input"].read(MAX_BODY_BYTES + 1)
-            return accept(body, environ.get("HTTP_X_HUB_SIGNATURE_256"))
+            return accept(environ["wsgi.input"].read(length), environ.get("HTTP_X_HUB_SIGNATURE_256"))
         except Exception:  # what Django's handler would turn into a logged 500
             logger.exception("webhook delivery failed in the lean path")
             return 500
         finally:
-            connections["default"].close_if_unusable_or_obsolete()
+            connection = connections["default"]
+            if not connection.in_atomic_block:
+                connection.close_if_unusable_or_obsolete()
 
     def is_secure(self, environ: dict[str, Any]) -> bool:
         """HttpRequest.is_secure(), from the WSGI environ."""

@@ -8,9 +8,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socialdatalab.settings")
 
 def _application() -> Callable[..., Iterable[bytes]]:
     django_app = get_wsgi_application()  # sets Django up: the lean path imports models
-    from webhooks.lean import LeanWebhookPath
+    from socialdatalab.lean_webhooks import LeanWebhookPath
 
-    # Meta's deliveries skip Django's request cycle and middleware (webhooks/lean.py says why).
+    # Meta's deliveries skip Django's request cycle and middleware (socialdatalab/lean_webhooks.py says why).
     return LeanWebhookPath(django_app)
 
 

@@ -1,7 +1,7 @@
 """What answering one of Meta's deliveries takes: verify, store, queue. No Django request here.
 
 Shared by the Django view (`webhooks.views.receive`, which the test client and any request the
-lean path declines go through) and the lean WSGI path (`webhooks.lean`, which gunicorn serves
+lean path declines go through) and the lean WSGI path (`socialdatalab.lean_webhooks`, which gunicorn serves
 POST /webhooks/meta/ with), so both answer the same status for the same bytes.
 """
 

@@ -75,7 +75,7 @@ def test_the_webhook_endpoint_never_answers_5xx_and_stores_exactly_the_signed_de
     client: Client, path: str
 ) -> None:
     """Both doors to the same checks: gunicorn's application answers these POSTs itself
-    (webhooks/lean.py), the view answers what it declines and the test client's requests."""
+    (socialdatalab/lean_webhooks.py), the view answers what it declines and the test client's requests."""
     r = random.Random(SEED)
     started = time.monotonic()
     problems: list[str] = []

@@ -20,8 +20,8 @@ from django.db import close_old_connections, connection
 from django.test import Client, RequestFactory, override_settings
 
 from meta.signing import sign_body
+from socialdatalab.lean_webhooks import LeanWebhookPath
 from socialdatalab.wsgi import application
-from webhooks.lean import LeanWebhookPath
 from webhooks.models import EventStatus, WebhookEvent
 
 from .conftest import fixture_body, post_signed

@@ -263,21 +263,14 @@ def _busy_jiffies() -> int:
 
 def _service_jiffies(cursor: Any) -> int:
     """CPU of what serves every job on the machine and does part of our work too: PostgreSQL's
-    WAL writer, checkpointer and background writer, the kernel's threads (block I/O, flushing)
-    and interrupt handling. Counted with the other jobs; shown apart."""
+    WAL writer, checkpointer and background writer, and interrupt handling. Counted with the
+    other jobs; shown apart. (The kernel's worker threads come and go, so their CPU cannot be
+    taken as a difference; it stays with the other jobs.)"""
     cursor.execute(
         "SELECT pid FROM pg_stat_activity WHERE backend_type IN ('walwriter', 'checkpointer', 'background writer')"
     )
-    pids = {row[0] for row in cursor.fetchall()}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if (entry / "stat").read_text().rsplit(")", 1)[1].split()[1] == "2":  # kthreadd's
-                    pids.add(int(entry.name))
-            except (OSError, IndexError):
-                continue
     irq, softirq = map(int, Path("/proc/stat").read_text().split()[6:8])
-    return irq + softirq + sum(_jiffies(pid) for pid in pids)
+    return irq + softirq + sum(_jiffies(row[0]) for row in cursor.fetchall())
 
 
 class Stack:
@@ -689,7 +682,7 @@ def main() -> str:
             "generator. On a shared machine it moves less than the rates, which follow the CPU the "
             "other jobs leave; it leaves out PostgreSQL's WAL writer and the kernel's I/O threads "
             "(counted with the other jobs, and shown in brackets in that column as `shared services`: "
-            "PostgreSQL's WAL writer, checkpointer and background writer, kernel threads and interrupts, "
+            "PostgreSQL's WAL writer, checkpointer and background writer, and interrupts, "
             "which work for every job and for the endpoint's commits too).\n"
         )
     for name, r in results:

@@ -261,6 +261,18 @@ def _busy_jiffies() -> int:
     return user + nice + system + irq + softirq + steal
 
 
+def _service_jiffies(cursor: Any) -> int:
+    """CPU of what serves every job on the machine and does part of our work too: PostgreSQL's
+    WAL writer, checkpointer and background writer, and interrupt handling. Counted with the
+    other jobs; shown apart. (The kernel's worker threads come and go, so their CPU cannot be
+    taken as a difference; it stays with the other jobs.)"""
+    cursor.execute(
+        "SELECT pid FROM pg_stat_activity WHERE backend_type IN ('walwriter', 'checkpointer', 'background writer')"
+    )
+    irq, softirq = map(int, Path("/proc/stat").read_text().split()[6:8])
+    return irq + softirq + sum(_jiffies(row[0]) for row in cursor.fetchall())
+
+
 class Stack:
     """PostgreSQL database, private Redis, gunicorn, a Celery worker and beat, for one benchmark."""
 
@@ -367,19 +379,25 @@ class Stack:
             except ProcessLookupError:
                 continue
 
-    def cpu_snapshot(self) -> tuple[int, int]:
-        """(all busy CPU of the machine, the part used by this benchmark) in clock ticks: the
-        stack's processes and their children, and PostgreSQL's backends on the bench database."""
+    def cpu_snapshot(self) -> tuple[int, dict[str, int], int]:
+        """(all busy CPU of the machine, the part used by each of this benchmark's pieces, the
+        shared services' part) in clock ticks: the stack's processes and their children,
+        PostgreSQL's backends on the bench database, this process with its exited children (wrk)
+        as the generator; and `_service_jiffies`."""
         from django.db import connection
 
         with connection.cursor() as cursor:
             cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [DATABASE])
             backends = {row[0] for row in cursor.fetchall()}
-        ours = _children({process.pid for process in self.processes.values()}) | backends
-        # This process and its children that have exited (wrk) count through os.times().
+            service = _service_jiffies(cursor)
+        parts = {"postgres": sum(_jiffies(pid) for pid in backends)}
+        for name, process in self.processes.items():
+            key = "celery" if name in ("worker", "beat") else name
+            parts[key] = parts.get(key, 0) + sum(_jiffies(pid) for pid in _children({process.pid}) - backends)
         own = os.times()
         own_ticks = (own.user + own.system + own.children_user + own.children_system) * os.sysconf("SC_CLK_TCK")
-        return _busy_jiffies(), int(own_ticks) + sum(_jiffies(pid) for pid in ours)
+        parts["generator"] = int(own_ticks)
+        return _busy_jiffies(), parts, service
 
     def down(self) -> None:
         for name, process in reversed(list(self.processes.items())):
@@ -473,21 +491,38 @@ def run_once(stack: Stack, run: str, args: argparse.Namespace, outage: float) ->
         threading.Thread(target=broker_outage, daemon=True).start()
     if args.compare:
         stack.hold_processing(True)
-    busy_before, ours_before = stack.cpu_snapshot()
+    before = stack.cpu_snapshot()
     try:
         result = generate(stack, args, run, args.seconds)
     finally:
-        busy_after, ours_after = stack.cpu_snapshot()
+        after = stack.cpu_snapshot()
         if args.compare:
             stack.hold_processing(False)
-    ticks = os.sysconf("SC_CLK_TCK") * result["wall_s"]
-    result["cpu_ours"] = (ours_after - ours_before) / ticks
-    result["cpu_others"] = max(0, (busy_after - busy_before) - (ours_after - ours_before)) / ticks
+    result.update(cpu_used(before, after, result))
     result.update(counts(run))
     result["drain_s"] = drain(run, result["stored"])
     result.update(counts(run))
     result["outage_s"] = outage_note["restarted_at"] - outage_note["stopped_at"] if outage else 0
     return result
+
+
+def cpu_used(
+    before: tuple[int, dict[str, int], int], after: tuple[int, dict[str, int], int], result: dict[str, Any]
+) -> dict[str, Any]:
+    """CPUs busy on average during a load (this benchmark's, everything else's), and the CPU
+    time per answered delivery by part (µs): the figure the other jobs on the machine change least."""
+    hz = os.sysconf("SC_CLK_TCK")
+    ticks = hz * result["wall_s"]
+    parts = {name: after[1].get(name, 0) - used for name, used in before[1].items()}
+    ours = sum(parts.values())
+    answered = max(1, result["answered"])
+    return {
+        "cpu_ours": ours / ticks,
+        "cpu_others": max(0, (after[0] - before[0]) - ours) / ticks,
+        "cpu_service": (after[2] - before[2]) / ticks,
+        "cpu_us": {name: 1e6 * used / hz / answered for name, used in parts.items()},
+        "cpu_us_total": 1e6 * ours / hz / answered,
+    }
 
 
 def baseline(stack: Stack, app: str, run: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -497,12 +532,9 @@ def baseline(stack: Stack, app: str, run: str, args: argparse.Namespace) -> dict
     stack.hold_processing(True)
     try:
         generate(stack, args, f"{run}w", WARM_UP_SECONDS)
-        busy_before, ours_before = stack.cpu_snapshot()
+        before = stack.cpu_snapshot()
         result = generate(stack, args, run, args.seconds)
-        busy_after, ours_after = stack.cpu_snapshot()
-        ticks = os.sysconf("SC_CLK_TCK") * result["wall_s"]
-        result["cpu_others"] = max(0, (busy_after - busy_before) - (ours_after - ours_before)) / ticks
-        return result
+        return {**result, **cpu_used(before, after=stack.cpu_snapshot(), result=result)}
     finally:
         stack.hold_processing(False)
         stack.restart_web(ENDPOINT_APP)
@@ -512,18 +544,29 @@ def comparison(endpoint: dict[str, Any], baselines: list[tuple[str, dict[str, An
     """The endpoint next to the baselines, with its share of each one's rate."""
     rows = [("webhook endpoint (`/webhooks/meta/`)", endpoint), *baselines]
     lines = [
-        "| target | answered 200 | other | deliveries/s | endpoint / target | p50 ms | p99 ms | CPUs of other jobs "
-        "| load average |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| target | answered 200 | other | deliveries/s | endpoint / target | p50 ms | p99 ms "
+        "| CPUs of other jobs (of which shared services) "
+        "| load average | bench CPU µs per delivery |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, r in rows:
         other = {k: v for k, v in r["statuses"].items() if k != 200}
         share = f"{endpoint['rate'] / r['rate']:.0%}" if r["rate"] else "-"
         lines.append(
             f"| {name} | {r['ok']} | {other or '-'} | {r['rate']:.0f} | {share} | "
-            f"{r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r.get('cpu_others', 0):.2f} | {r.get('load', 0):.1f} |"
+            f"{r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r.get('cpu_others', 0):.2f} "
+            f"({r.get('cpu_service', 0):.2f}) | {r.get('load', 0):.1f} | {cpu_parts(r)} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def cpu_parts(r: dict[str, Any]) -> str:
+    """`total (gunicorn / postgres / generator)`: where the benchmark's CPU per delivery went."""
+    us = r.get("cpu_us", {})
+    return (
+        f"{r.get('cpu_us_total', 0):.0f} ({us.get('gunicorn', 0):.0f} / {us.get('postgres', 0):.0f} / "
+        f"{us.get('generator', 0):.0f})"
+    )
 
 
 def machine() -> str:
@@ -633,6 +676,15 @@ def main() -> str:
     if baselines:
         section += "\nThe same load, same gunicorn configuration, same run, three targets:\n\n"
         section += comparison(results[0][1], baselines)
+        section += (
+            "\n`bench CPU µs per delivery`: the CPU time this benchmark's processes used during the "
+            "load divided by the answers, in total and for gunicorn / PostgreSQL's backends / the "
+            "generator. On a shared machine it moves less than the rates, which follow the CPU the "
+            "other jobs leave; it leaves out PostgreSQL's WAL writer and the kernel's I/O threads "
+            "(counted with the other jobs, and shown in brackets in that column as `shared services`: "
+            "PostgreSQL's WAL writer, checkpointer and background writer, and interrupts, "
+            "which work for every job and for the endpoint's commits too).\n"
+        )
     for name, r in results:
         if r["stored"] != r["sent"] or r["comments"] != r["stored"] or r.get("exhausted"):
             section += (

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -15,13 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import access
 from collector.models import Comment, Profile
-from meta.signing import verify_signature
-from webhooks.batching import batcher
-from webhooks.changes import read_delivery
-from webhooks.models import EventStatus, WebhookEvent
+from webhooks.ingest import MAX_BODY_BYTES, accept, declared_length
 
-logger = logging.getLogger(__name__)
-MAX_BODY_BYTES = 5 * 1024 * 1024
 # Comments are returned again for this long after they change, so one committed late by a
 # slower worker is not skipped; the page drops the repeats by id.
 LIVE_OVERLAP = timedelta(seconds=5)
@@ -48,38 +41,12 @@ def handshake(request: HttpRequest) -> HttpResponse:
 
 
 def receive(request: HttpRequest) -> HttpResponse:
-    """Store the delivery raw in one insert and answer at once; a task handles it after commit."""
-    try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        declared = 0
-    if declared > MAX_BODY_BYTES:
+    """Store the delivery raw in one insert and answer at once (webhooks.ingest.accept)."""
+    if declared_length(request.META.get("CONTENT_LENGTH")) > MAX_BODY_BYTES:
         return HttpResponse(status=413)
     # Read the stream ourselves: request.body would apply Django's 2.5 MB form limit.
     body = request.read(MAX_BODY_BYTES + 1)
-    if len(body) > MAX_BODY_BYTES:
-        return HttpResponse(status=413)
-    secrets = (settings.META_APP_SECRET, settings.INSTAGRAM_APP_SECRET)
-    if not verify_signature(body, request.headers.get("X-Hub-Signature-256"), secrets):
-        return HttpResponse(status=403)
-    # Whatever the signed bytes hold (100,000 levels of nesting, NaN, a NUL byte), they are stored.
-    delivery = read_delivery(body)
-    valid = delivery.payload is not None
-    try:
-        event_id = WebhookEvent.objects.store(
-            object=delivery.object[:32],
-            fields=WebhookEvent.frame_fields(delivery.fields)[:500],
-            body=delivery.text,
-            body_bytes=delivery.exact,
-            status=EventStatus.RECEIVED if valid else EventStatus.REJECTED,
-        )
-    except DatabaseError:
-        logger.exception("webhook delivery not stored; Meta will retry it")
-        return HttpResponse(status=503)
-    if not valid:
-        return HttpResponse(status=400)
-    transaction.on_commit(lambda: batcher.add(event_id))
-    return HttpResponse(status=200)
+    return HttpResponse(status=accept(body, request.headers.get("X-Hub-Signature-256")))
 
 
 def _since(after: str) -> dict[str, object]:

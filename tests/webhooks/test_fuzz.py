@@ -23,6 +23,7 @@ from meta.signing import make_signed_request, sign_body
 from webhooks.models import WebhookEvent
 
 from .conftest import IG_ACCOUNT_ID, fixture_body
+from .test_lean_path import post as post_lean
 from .test_malformed import stored_bytes
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +70,12 @@ def raw_bytes(r: random.Random) -> bytes:
     return r.choice(choices)()
 
 
-def test_the_webhook_endpoint_never_answers_5xx_and_stores_exactly_the_signed_deliveries(client: Client) -> None:
+@pytest.mark.parametrize("path", ["lean", "django"], ids=["gunicorn's lean path", "Django's view"])
+def test_the_webhook_endpoint_never_answers_5xx_and_stores_exactly_the_signed_deliveries(
+    client: Client, path: str
+) -> None:
+    """Both doors to the same checks: gunicorn's application answers these POSTs itself
+    (socialdatalab/lean_webhooks.py), the view answers what it declines and the test client's requests."""
     r = random.Random(SEED)
     problems: list[str] = []
     signed = 0
@@ -79,7 +85,13 @@ def test_the_webhook_endpoint_never_answers_5xx_and_stores_exactly_the_signed_de
         signature = r.choice([*genuine_signatures, None, "sha256=" + "0" * 64, sign_body(body, "another-app")])
         headers = {"X-Hub-Signature-256": signature} if signature else {}
         before = WebhookEvent.objects.count()
-        status = client.post("/webhooks/meta/", body, content_type="application/json", headers=headers).status_code
+        if path == "lean":
+            answer = post_lean(body, signature or "")
+            status = answer.status
+            if answer.went_through_django:
+                problems.append(f"case {case}: declined by the lean path {body[:40]!r}")
+        else:
+            status = client.post("/webhooks/meta/", body, content_type="application/json", headers=headers).status_code
         genuine = signature in genuine_signatures
         stored = WebhookEvent.objects.count() - before
         if status >= 500 or stored != (1 if genuine else 0):

@@ -18,17 +18,29 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 run: $(VENV)/.installed
 	$(PY) scripts/run.py
 
-# The whole suite on PostgreSQL, then what people meet first (the pages, in the browser and not)
-# again on SQLite, the database of `make run` with no .env.
-# Tests mostly wait (on the worker, the sandbox, the browser), so more pytest-xdist workers than
-# cores pay off; each worker has its own databases, Redis db, sandbox and Celery worker.
-SQLITE_TEST_DB := $(CURDIR)/var/test-sqlite/sdl.sqlite3
+# The whole suite on PostgreSQL and, beside it, what people meet first (the pages, in the browser
+# and not) again on SQLite, the database of `make run` with no .env. Tests mostly wait (on the
+# worker, the sandbox, the browser), so more pytest-xdist workers than cores pay off, and the two
+# passes run at once; each worker has its own database, Redis db, sandbox and Celery worker (the
+# PostgreSQL pass's Redis dbs count down from 15, the SQLite pass's from 11). The SQLite pass's
+# output is printed when both have ended.
+SQLITE_TEST_DIR := $(CURDIR)/var/test-sqlite
 TEST_WORKERS ?= 4
+SQLITE_TEST_WORKERS ?= 2
+SQLITE_TEST_REDIS_URL ?= redis://127.0.0.1:6379/11
 test: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
-	mkdir -p $(dir $(SQLITE_TEST_DB))
-	TEST_DATABASE_URL=sqlite:///$(SQLITE_TEST_DB) $(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal -m "browser or sqlite" $(PYTEST_ARGS)
+	mkdir -p $(SQLITE_TEST_DIR)
+	TEST_DATABASE_URL=sqlite:///$(SQLITE_TEST_DIR)/sdl.sqlite3 TEST_REDIS_URL=$(SQLITE_TEST_REDIS_URL) \
+	  TEST_ARTIFACTS=$(CURDIR)/var/test-artifacts/sqlite \
+	  $(PY) -m pytest -n $(SQLITE_TEST_WORKERS) --dist worksteal -m "browser or sqlite" $(PYTEST_ARGS) \
+	  > $(SQLITE_TEST_DIR)/pytest.log 2>&1 & sqlite=$$!; \
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS); postgresql=$$?; \
+	wait $$sqlite; on_sqlite=$$?; \
+	echo "== the SQLite pass (-m 'browser or sqlite', $(SQLITE_TEST_DIR)/pytest.log):"; \
+	cat $(SQLITE_TEST_DIR)/pytest.log; \
+	echo "== PostgreSQL pass exit $$postgresql, SQLite pass exit $$on_sqlite"; \
+	test $$postgresql -eq 0 && test $$on_sqlite -eq 0
 
 # Single-line mutations of the access checks, token handling, claims and rate limits (scripts/mutate.py):
 # each must make its tests fail. `make mutants MUTANTS="claim"` runs the ones whose name contains it.

@@ -20,7 +20,8 @@ from tests.sandbox_process import start_sandbox
 from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "var" / "test-artifacts"
+# The SQLite pass of `make test` runs beside the PostgreSQL one: its logs and screenshots go apart.
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS") or ROOT / "var" / "test-artifacts")
 # Names of what each pytest-xdist worker keeps apart (logs, Celery node names): "" without xdist.
 XDIST_SUFFIX = f"-{os.environ['PYTEST_XDIST_WORKER']}" if os.environ.get("PYTEST_XDIST_WORKER") else ""
 delete_instead_of_truncate()

@@ -6,10 +6,11 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from collector.models import INTERACTIONS as INTERACTIONS  # the expression Media.er_reach is generated from
 from collector.models import Media, MediaProductType, MediaType, Profile
 from insights.models import DailyMetric, MediaKind
 
@@ -30,14 +31,6 @@ def kind_of(prefix: str = "") -> Case:
 
 
 KIND = kind_of()
-# Meta's total_interactions when known (it nets out undone actions), else the four counters.
-INTERACTIONS = Coalesce(
-    F("total_interactions"),
-    Coalesce(F("like_count"), 0)
-    + Coalesce(F("comments_count"), 0)
-    + Coalesce(F("saved"), 0)
-    + Coalesce(F("shares"), 0),
-)
 
 
 def rebuild_daily_metrics(profile_id: int, since: date | datetime | None = None) -> int:

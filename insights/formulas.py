@@ -132,7 +132,7 @@ def hour_of_week(posts: pd.DataFrame, min_posts: int = DEFAULT_MIN_POSTS, by: tu
 
 def weekday_of(local: pd.Series) -> pd.Series:
     """ISO weekday, 1 (Monday) to 7 (Sunday), of naive local times."""
-    return (local.dt.dayofweek + 1).astype(np.int64)
+    return (local.dt.day_of_week + 1).astype(np.int64)
 
 
 def _plain(table: pd.DataFrame) -> pd.DataFrame:

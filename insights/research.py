@@ -49,9 +49,9 @@ def account_label(profile: Profile) -> str:
 
 def follower_snapshots(profile_ids: Iterable[int]) -> pd.DataFrame:
     """Every recorded follower count of the profiles (one row a day at most): one query."""
-    rows = ProfileSnapshot.objects.filter(profile_id__in=list(profile_ids), followers_count__isnull=False).values_list(
-        "profile_id", Cast("date", CharField()), "followers_count"
-    )
+    known = ProfileSnapshot.objects.filter(profile_id__in=list(profile_ids), followers_count__isnull=False)
+    # In no order (followers_on sorts them): the model's ordering would join the profiles to sort.
+    rows = known.order_by().values_list("profile_id", Cast("date", CharField()), "followers_count")
     frame = pd.DataFrame.from_records(fetch(rows), columns=["profile_id", "day", "followers"])
     frame["day"] = pd.to_datetime(frame["day"], format="ISO8601")
     return frame

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any
 
@@ -15,22 +16,26 @@ from collector.models import Media, MediaProductType, MediaType, Profile
 from insights.models import DailyMetric, MediaKind
 
 
-def kind_of(prefix: str = "") -> Case:
+def kind_of(prefix: str = "", value: Callable[[MediaKind], Any] = lambda kind: kind.value) -> Case:
     """MediaKind (the one vocabulary of media types) in SQL; `prefix` reaches Media from another
-    model ("media__" from a MediaInsight)."""
+    model ("media__" from a MediaInsight); `value` gives what each kind is written as."""
     return Case(
-        When(**{f"{prefix}media_product_type": MediaProductType.STORY}, then=Value(MediaKind.STORY.value)),
+        When(**{f"{prefix}media_product_type": MediaProductType.STORY}, then=Value(value(MediaKind.STORY))),
         When(
             Q(**{f"{prefix}media_product_type": MediaProductType.REELS})
             | Q(**{f"{prefix}media_type": MediaType.VIDEO}),
-            then=Value(MediaKind.REEL.value),
+            then=Value(value(MediaKind.REEL)),
         ),
-        When(**{f"{prefix}media_type": MediaType.CAROUSEL_ALBUM}, then=Value(MediaKind.CAROUSEL.value)),
-        default=Value(MediaKind.IMAGE.value),
+        When(**{f"{prefix}media_type": MediaType.CAROUSEL_ALBUM}, then=Value(value(MediaKind.CAROUSEL))),
+        default=Value(value(MediaKind.IMAGE)),
     )
 
 
 KIND = kind_of()
+# The kinds in alphabetical order, and each media's kind as its position in it (a small integer
+# the research frame turns into a category without reading a string per post).
+KINDS = tuple(sorted(MediaKind.values))
+KIND_CODE = kind_of(value=lambda kind: KINDS.index(kind.value))
 
 
 def rebuild_daily_metrics(profile_id: int, since: date | datetime | None = None) -> int:

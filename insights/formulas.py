@@ -21,6 +21,7 @@ SLOT_HOURS = 3  # the answer's hour windows: 0-3, 3-6, … 21-24
 MAX_SPAN_DAYS = 3  # …on one to three consecutive weekdays (Mon-Sun, not wrapping)
 # How each post's follower count was found (the formula page names them).
 SNAPSHOT, INTERPOLATED, NEAREST, CURRENT, UNKNOWN = "snapshot", "interpolated", "nearest", "current", "unknown"
+SOURCES = (SNAPSHOT, INTERPOLATED, NEAREST, CURRENT, UNKNOWN)
 HASHTAG = re.compile(r"#(\w+)")
 TYPE_COLUMNS = [
     "posts",
@@ -44,7 +45,7 @@ def followers_on(
     ids = wanted["profile_id"].to_numpy()
     days = _ordinals(wanted["day"])
     followers = np.full(len(wanted), np.nan)
-    source = np.full(len(wanted), UNKNOWN, dtype=object)
+    source = np.full(len(wanted), SOURCES.index(UNKNOWN), dtype=np.int8)  # positions in SOURCES
     known = snapshots.dropna(subset=["followers"])
     known_ids, known_days = known["profile_id"].to_numpy(), _ordinals(known["day"])
     known_values = known["followers"].to_numpy(dtype=float)
@@ -53,14 +54,16 @@ def followers_on(
         if not own.any():
             count = (current or {}).get(int(profile_id))
             if count is not None:
-                followers[rows], source[rows] = float(count), CURRENT
+                followers[rows], source[rows] = float(count), SOURCES.index(CURRENT)
             continue
         order = np.argsort(known_days[own])
         x, y, at = known_days[own][order], known_values[own][order], days[rows]
         followers[rows] = np.interp(at, x, y)
-        source[rows] = np.where(np.isin(at, x), SNAPSHOT, np.where((at > x[0]) & (at < x[-1]), INTERPOLATED, NEAREST))
+        between = np.where((at > x[0]) & (at < x[-1]), SOURCES.index(INTERPOLATED), SOURCES.index(NEAREST))
+        source[rows] = np.where(np.isin(at, x), SOURCES.index(SNAPSHOT), between)
+    found = pd.Categorical.from_codes(source, categories=SOURCES)  # a category: no string per row
     return pd.DataFrame(
-        {"profile_id": ids, "day": wanted["day"].to_numpy(), "followers": followers, "followers_source": source},
+        {"profile_id": ids, "day": wanted["day"].to_numpy(), "followers": followers, "followers_source": found},
         index=wanted.index,
     )
 

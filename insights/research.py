@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from collector.models import Media, Profile, ProfileSnapshot
 from insights import file_formats, formulas
-from insights.aggregates import INTERACTIONS, KIND
+from insights.aggregates import INTERACTIONS, KIND_CODE, KINDS
 from insights.models import MediaKind
 from insights.periods import Period
 
@@ -78,7 +78,7 @@ def posts(
     start, end = period.bounds()
     media = Media.objects.filter(
         profile__in=[profile.pk for profile in profiles], is_deleted=False, timestamp__gte=start, timestamp__lt=end
-    ).annotate(kind=KIND, interactions=INTERACTIONS, posted=Cast("timestamp", CharField()))
+    ).annotate(kind=KIND_CODE, interactions=INTERACTIONS, posted=Cast("timestamp", CharField()))
     columns = [*POST_COLUMNS, "meta_id"] if detail else list(POST_COLUMNS)
     rows = fetch(media.order_by().values_list(*columns))
     values = dict(zip(columns, zip(*rows, strict=True), strict=True)) if rows else dict.fromkeys(columns, ())
@@ -86,11 +86,11 @@ def posts(
     # Time order, sorted here rather than by the database: sums (the means) then add up the same.
     order = np.lexsort((np.array(values["id"], dtype=np.int64), posted.dt.tz_convert(None).to_numpy().view(np.int64)))
     labels = {profile.pk: account_label(profile) for profile in profiles}
-    frame = pd.DataFrame({"profile_id": np.array(values["profile_id"], dtype=np.int64)[order]})
+    profile_ids = np.array(values["profile_id"], dtype=np.int64)[order]
+    frame = pd.DataFrame({"profile_id": profile_ids})
     # Account and media type as categories in lexical order: pandas groups them by their codes.
-    accounts = pd.Index(sorted(set(labels.values())), dtype="string")
-    frame["account"] = pd.Categorical(frame["profile_id"].map(labels), categories=accounts)
-    frame["kind"] = pd.Categorical(np.array(values["kind"], dtype=object)[order], categories=sorted(MediaKind.values))
+    frame["account"] = _categories(profile_ids, labels)
+    frame["kind"] = pd.Categorical.from_codes(np.array(values["kind"], dtype=np.int8)[order], categories=KINDS)
     if detail:
         frame["media_id"] = pd.array(np.array(values["meta_id"], dtype=object)[order], dtype="string")
     frame["posted_at_utc"] = posted.iloc[order].reset_index(drop=True)
@@ -103,6 +103,14 @@ def posts(
     found = formulas.followers_on(known, frame, current)
     frame["followers"], frame["followers_source"] = found["followers"], found["followers_source"]
     return formulas.with_rates(frame)
+
+
+def _categories(profile_ids: np.ndarray, labels: dict[int, str]) -> pd.Categorical:
+    """Each post's account label, from its profile id, as a category of the sorted labels."""
+    accounts = pd.Index(sorted(set(labels.values())), dtype="string")
+    pks = np.array(sorted(labels), dtype=np.int64)
+    code_of_pk = np.array([accounts.get_loc(labels[pk]) for pk in pks], dtype=np.int64)
+    return pd.Categorical.from_codes(code_of_pk[np.searchsorted(pks, profile_ids)], categories=accounts)
 
 
 def followers_by_day(profiles: list[Profile], start: date, end: date) -> dict[tuple[int, date], float | None]:
@@ -210,6 +218,8 @@ class Analysis:
         columns = ["account", "media_id", "kind", "posted_at_utc", "posted_local", "reach", "views", "interactions"]
         frame = self.posts[[*columns, "followers", "followers_source", "er_reach", "er_followers"]]
         frame = frame.rename(columns={"kind": "media_type"})
+        # The categories the statistics group by, written as the text they are.
+        frame = frame.astype({"account": "string", "media_type": str, "followers_source": str})
         frame["weekday"] = frame["posted_local"].dt.isocalendar().day.astype(int)
         frame["hour"] = frame["posted_local"].dt.hour
         return frame.assign(time_zone=self.zone.key)

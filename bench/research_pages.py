@@ -4,9 +4,10 @@ media each, with the engagement page of one of them measured in the same run for
 Run: `python -m bench.research_pages [--media 10000] [--requests 40] [--keep]`.
 
 Builds the data (tests/insights/builders.py: two years of posts, daily snapshots) into a fresh
-database `sdl_research_bench` (vacuumed and analysed, as autovacuum would leave it), renders each page in-process through Django's test client (server
-time, no network) and reports p50/p95 and the query count, next to the count for three profiles
-of 100 media to show it does not grow with the data. Registered in bench.SCRIPTS.
+database `sdl_research_bench` (vacuumed and analysed, as autovacuum would leave it), renders each
+page in-process through Django's test client (server time, no network) and reports p50/p95 and
+the query count, next to the count for three profiles of 100 media to show it does not grow with
+the data. Registered in bench.SCRIPTS.
 """
 
 from __future__ import annotations

@@ -94,7 +94,7 @@ def with_local_times(media: pd.DataFrame, zone: str) -> pd.DataFrame:
     reach = live["reach"].astype(float)
     return live.assign(
         media_type=live["media_kind"],
-        weekday=posted.dt.weekday + 1,
+        weekday=posted.dt.day_of_week + 1,
         hour=posted.dt.hour,
         er_reach=100.0 * live["interactions"].astype(float) / reach.where(reach > 0),
     )

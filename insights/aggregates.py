@@ -2,42 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from collector.models import INTERACTIONS as INTERACTIONS  # the expression Media.er_reach is generated from
 from collector.models import Media, MediaProductType, MediaType, Profile
 from insights.models import DailyMetric, MediaKind
 
 
-def kind_of(prefix: str = "") -> Case:
+def kind_of(prefix: str = "", value: Callable[[MediaKind], Any] = lambda kind: kind.value) -> Case:
     """MediaKind (the one vocabulary of media types) in SQL; `prefix` reaches Media from another
-    model ("media__" from a MediaInsight)."""
+    model ("media__" from a MediaInsight); `value` gives what each kind is written as."""
     return Case(
-        When(**{f"{prefix}media_product_type": MediaProductType.STORY}, then=Value(MediaKind.STORY.value)),
+        When(**{f"{prefix}media_product_type": MediaProductType.STORY}, then=Value(value(MediaKind.STORY))),
         When(
             Q(**{f"{prefix}media_product_type": MediaProductType.REELS})
             | Q(**{f"{prefix}media_type": MediaType.VIDEO}),
-            then=Value(MediaKind.REEL.value),
+            then=Value(value(MediaKind.REEL)),
         ),
-        When(**{f"{prefix}media_type": MediaType.CAROUSEL_ALBUM}, then=Value(MediaKind.CAROUSEL.value)),
-        default=Value(MediaKind.IMAGE.value),
+        When(**{f"{prefix}media_type": MediaType.CAROUSEL_ALBUM}, then=Value(value(MediaKind.CAROUSEL))),
+        default=Value(value(MediaKind.IMAGE)),
     )
 
 
 KIND = kind_of()
-# Meta's total_interactions when known (it nets out undone actions), else the four counters.
-INTERACTIONS = Coalesce(
-    F("total_interactions"),
-    Coalesce(F("like_count"), 0)
-    + Coalesce(F("comments_count"), 0)
-    + Coalesce(F("saved"), 0)
-    + Coalesce(F("shares"), 0),
-)
+# The kinds in alphabetical order, and each media's kind as its position in it (a small integer
+# the research frame turns into a category without reading a string per post).
+KINDS = tuple(sorted(MediaKind.values))
+KIND_CODE = kind_of(value=lambda kind: KINDS.index(kind.value))
 
 
 def rebuild_daily_metrics(profile_id: int, since: date | datetime | None = None) -> int:

@@ -29,8 +29,9 @@ def analysis(request: HttpRequest) -> HttpResponse:
     available, chosen = _chosen(request)
     period = periods.from_query(request.GET)
     zone = viewer_zone(request)
-    result = research.analyse(chosen, period, zone, research.min_posts(request.GET), request.GET.get("heat_kind", ""))
     table, file_format = request.GET.get("table", ""), request.GET.get("format", "")
+    minimum, heat_kind = research.min_posts(request.GET), request.GET.get("heat_kind", "")
+    result = research.analyse(chosen, period, zone, minimum, heat_kind, detail=table == "posts")
     if table in research.TABLES and file_format in research.FORMATS:
         body = research.download(result.table(table), file_format, table)
         response = HttpResponse(body, content_type=research.FORMATS[file_format])

@@ -21,6 +21,7 @@ SLOT_HOURS = 3  # the answer's hour windows: 0-3, 3-6, … 21-24
 MAX_SPAN_DAYS = 3  # …on one to three consecutive weekdays (Mon-Sun, not wrapping)
 # How each post's follower count was found (the formula page names them).
 SNAPSHOT, INTERPOLATED, NEAREST, CURRENT, UNKNOWN = "snapshot", "interpolated", "nearest", "current", "unknown"
+SOURCES = (SNAPSHOT, INTERPOLATED, NEAREST, CURRENT, UNKNOWN)
 HASHTAG = re.compile(r"#(\w+)")
 TYPE_COLUMNS = [
     "posts",
@@ -44,7 +45,7 @@ def followers_on(
     ids = wanted["profile_id"].to_numpy()
     days = _ordinals(wanted["day"])
     followers = np.full(len(wanted), np.nan)
-    source = np.full(len(wanted), UNKNOWN, dtype=object)
+    source = np.full(len(wanted), SOURCES.index(UNKNOWN), dtype=np.int8)  # positions in SOURCES
     known = snapshots.dropna(subset=["followers"])
     known_ids, known_days = known["profile_id"].to_numpy(), _ordinals(known["day"])
     known_values = known["followers"].to_numpy(dtype=float)
@@ -53,14 +54,16 @@ def followers_on(
         if not own.any():
             count = (current or {}).get(int(profile_id))
             if count is not None:
-                followers[rows], source[rows] = float(count), CURRENT
+                followers[rows], source[rows] = float(count), SOURCES.index(CURRENT)
             continue
         order = np.argsort(known_days[own])
         x, y, at = known_days[own][order], known_values[own][order], days[rows]
         followers[rows] = np.interp(at, x, y)
-        source[rows] = np.where(np.isin(at, x), SNAPSHOT, np.where((at > x[0]) & (at < x[-1]), INTERPOLATED, NEAREST))
+        between = np.where((at > x[0]) & (at < x[-1]), SOURCES.index(INTERPOLATED), SOURCES.index(NEAREST))
+        source[rows] = np.where(np.isin(at, x), SOURCES.index(SNAPSHOT), between)
+    found = pd.Categorical.from_codes(source, categories=SOURCES)  # a category: no string per row
     return pd.DataFrame(
-        {"profile_id": ids, "day": wanted["day"].to_numpy(), "followers": followers, "followers_source": source},
+        {"profile_id": ids, "day": wanted["day"].to_numpy(), "followers": followers, "followers_source": found},
         index=wanted.index,
     )
 
@@ -98,7 +101,7 @@ def er_by_followers(interactions: pd.Series, followers: pd.Series) -> float | No
 def media_type_table(posts: pd.DataFrame) -> pd.DataFrame:
     """Account x media type: posts, median and mean of both rates, summed reach, views and
     interactions (a sum over no known value stays missing, not 0)."""
-    grouped = posts.groupby(["account", "kind"], sort=True)
+    grouped = posts.groupby(["account", "kind"], sort=True, observed=True)
     table = pd.DataFrame(
         {
             "posts": grouped.size(),
@@ -111,7 +114,7 @@ def media_type_table(posts: pd.DataFrame) -> pd.DataFrame:
             "interactions": grouped["interactions"].sum(min_count=1),
         }
     )
-    return table.reset_index()[["account", "kind", *TYPE_COLUMNS]]
+    return _plain(table.reset_index()[["account", "kind", *TYPE_COLUMNS]])
 
 
 def hour_of_week(posts: pd.DataFrame, min_posts: int = DEFAULT_MIN_POSTS, by: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -123,11 +126,23 @@ def hour_of_week(posts: pd.DataFrame, min_posts: int = DEFAULT_MIN_POSTS, by: tu
     if rated.empty:
         return pd.DataFrame(columns=columns)
     local = rated["posted_local"]
-    keyed = rated.assign(weekday=local.dt.isocalendar().day.astype(int), hour=local.dt.hour)
-    grouped = keyed.groupby([*by, "weekday", "hour"], sort=True)["er_reach"]
+    keyed = rated[[*by, "er_reach"]].assign(weekday=weekday_of(local), hour=local.dt.hour)
+    grouped = keyed.groupby([*by, "weekday", "hour"], sort=True, observed=True)["er_reach"]
     cells = pd.DataFrame({"posts": grouped.size(), "median_er_reach": grouped.median()}).reset_index()
     cells["meets_minimum"] = cells["posts"] >= min_posts
-    return cells[columns]
+    return _plain(cells[columns])
+
+
+def weekday_of(local: pd.Series) -> pd.Series:
+    """ISO weekday, 1 (Monday) to 7 (Sunday), of naive local times."""
+    return (local.dt.day_of_week + 1).astype(np.int64)
+
+
+def _plain(table: pd.DataFrame) -> pd.DataFrame:
+    """A result table's category columns (account, kind: see insights.research) as their values."""
+    for column in table.select_dtypes(include="category").columns:
+        table[column] = table[column].astype(table[column].cat.categories.dtype)
+    return table
 
 
 @dataclass(frozen=True)
@@ -148,13 +163,14 @@ def best_slot(posts: pd.DataFrame, min_posts: int = DEFAULT_MIN_POSTS) -> Slot |
     """Over every account x media type x 1 to MAX_SPAN_DAYS consecutive weekdays x SLOT_HOURS
     hour window, the one with the highest median ER by reach among those with at least
     `min_posts` posts; ties go to more posts, then the fewest weekdays, then the earliest
-    window. None if none qualifies."""
+    window, then the account and the media type first in alphabetical order (whatever the order
+    of the rows). None if none qualifies."""
     rated = posts.dropna(subset=["er_reach"])
     if rated.empty:
         return None
-    accounts, account_names = pd.factorize(rated["account"])
-    kinds, kind_names = pd.factorize(rated["kind"])
-    weekday = rated["posted_local"].dt.isocalendar().day.to_numpy(dtype=np.int64)
+    accounts, account_names = pd.factorize(rated["account"], sort=True)
+    kinds, kind_names = pd.factorize(rated["kind"], sort=True)
+    weekday = weekday_of(rated["posted_local"]).to_numpy()
     block = (rated["posted_local"].dt.hour // SLOT_HOURS).to_numpy(dtype=np.int64)
     values = rated["er_reach"].to_numpy(dtype=float)
     # Each post belongs to every run of `length` weekdays that contains its weekday: one integer

@@ -18,8 +18,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 from django.core.paginator import Page, Paginator
-from django.db.models import F, FloatField, QuerySet
-from django.db.models.functions import Cast, NullIf
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from collector.models import Media, Profile
@@ -108,9 +107,8 @@ def matching(profiles: list[Profile], chosen: PostFilter) -> QuerySet[Media]:
 def listing(profiles: list[Profile], chosen: PostFilter, zone: ZoneInfo) -> Page:
     """The page of posts asked for, each with its kind label, thumbnail and both rates."""
     column = SORTS[chosen.sort][0]
-    media = matching(profiles, chosen).annotate(
-        er_reach=Cast(F("interactions"), FloatField()) * 100.0 / NullIf(F("reach"), 0)
-    )
+    media = matching(profiles, chosen)
+    # By ER, the index media_live_er_reach (collector migration 0016) gives the page's rows in order.
     order = F(column).desc(nulls_last=True) if chosen.descending else F(column).asc(nulls_last=True)
     rows = media.order_by(order, "-timestamp", "-id").values(*ROW_FIELDS, "kind", "interactions", "er_reach")
     page = Paginator(rows, PAGE_SIZE).get_page(chosen.page)
@@ -135,12 +133,10 @@ def listing(profiles: list[Profile], chosen: PostFilter, zone: ZoneInfo) -> Page
 
 def hashtag_table(profiles: list[Profile], chosen: PostFilter) -> list[dict[str, Any]]:
     """Posts, median reach and median ER by reach per hashtag over every filtered post."""
-    tagged = matching(profiles, chosen).filter(caption__contains="#")
-    rows = research.fetch(tagged.values_list("caption", "reach", "interactions"))
-    frame = pd.DataFrame.from_records(rows, columns=["caption", "reach", "interactions"])
-    frame["followers"] = float("nan")
-    frame = formulas.with_rates(frame.astype({"reach": float, "interactions": float}))
-    table = formulas.hashtags(frame)
+    tagged = matching(profiles, chosen).filter(caption__contains="#").order_by()
+    rows = research.fetch(tagged.values_list("caption", "reach", "er_reach"))  # er_reach: Media's, as with_rates'
+    frame = pd.DataFrame.from_records(rows, columns=["caption", "reach", "er_reach"])
+    table = formulas.hashtags(frame.astype({"reach": float, "er_reach": float}))
     return table.astype(object).where(table.notna(), None).to_dict("records")
 
 

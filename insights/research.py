@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 from django.db import connection
 from django.db.models import CharField, QuerySet
@@ -25,13 +26,13 @@ from django.utils.translation import gettext as _
 
 from collector.models import Media, Profile, ProfileSnapshot
 from insights import file_formats, formulas
-from insights.aggregates import INTERACTIONS, KIND
+from insights.aggregates import INTERACTIONS, KIND_CODE, KINDS
 from insights.models import MediaKind
 from insights.periods import Period
 
 # `posted` is the time as text (UTC, the connection's zone): pandas parses a column of them at
 # once, where the driver's pure-Python loader took a third of the page's time for datetimes.
-POST_COLUMNS = ("profile_id", "meta_id", "kind", "posted", "reach", "views", "interactions")
+POST_COLUMNS = ("id", "profile_id", "kind", "posted", "reach", "views", "interactions")
 TABLES = ("types", "heatmap", "posts")
 FORMATS = file_formats.CONTENT_TYPES
 
@@ -48,9 +49,9 @@ def account_label(profile: Profile) -> str:
 
 def follower_snapshots(profile_ids: Iterable[int]) -> pd.DataFrame:
     """Every recorded follower count of the profiles (one row a day at most): one query."""
-    rows = ProfileSnapshot.objects.filter(profile_id__in=list(profile_ids), followers_count__isnull=False).values_list(
-        "profile_id", Cast("date", CharField()), "followers_count"
-    )
+    known = ProfileSnapshot.objects.filter(profile_id__in=list(profile_ids), followers_count__isnull=False)
+    # In no order (followers_on sorts them): the model's ordering would join the profiles to sort.
+    rows = known.order_by().values_list("profile_id", Cast("date", CharField()), "followers_count")
     frame = pd.DataFrame.from_records(fetch(rows), columns=["profile_id", "day", "followers"])
     frame["day"] = pd.to_datetime(frame["day"], format="ISO8601")
     return frame
@@ -65,29 +66,51 @@ def fetch(query: QuerySet[Any]) -> list[tuple[Any, ...]]:
 
 
 def posts(
-    profiles: list[Profile], period: Period, zone: ZoneInfo, snapshots: pd.DataFrame | None = None
+    profiles: list[Profile],
+    period: Period,
+    zone: ZoneInfo,
+    snapshots: pd.DataFrame | None = None,
+    detail: bool = True,
 ) -> pd.DataFrame:
-    """One row per post of the period (deleted ones left out), with its local time, follower
-    count at the time it was posted and both engagement rates."""
+    """One row per post of the period (deleted ones left out) in time order, with its local time,
+    follower count at the time it was posted and both engagement rates. Without `detail` (the
+    page, not the posts download) the media ids are not read."""
     start, end = period.bounds()
     media = Media.objects.filter(
         profile__in=[profile.pk for profile in profiles], is_deleted=False, timestamp__gte=start, timestamp__lt=end
-    ).annotate(kind=KIND, interactions=INTERACTIONS, posted=Cast("timestamp", CharField()))
-    rows = fetch(media.order_by("timestamp", "id").values_list(*POST_COLUMNS))
-    frame = pd.DataFrame.from_records(rows, columns=list(POST_COLUMNS))
+    ).annotate(kind=KIND_CODE, interactions=INTERACTIONS, posted=Cast("timestamp", CharField()))
+    columns = [*POST_COLUMNS, "meta_id"] if detail else list(POST_COLUMNS)
+    rows = fetch(media.order_by().values_list(*columns))
+    values = dict(zip(columns, zip(*rows, strict=True), strict=True)) if rows else dict.fromkeys(columns, ())
+    posted = pd.to_datetime(pd.Series(values["posted"], dtype=object), utc=True, format="ISO8601")
+    # Time order, sorted here rather than by the database: sums (the means) then add up the same.
+    order = np.lexsort((np.array(values["id"], dtype=np.int64), posted.dt.tz_convert(None).to_numpy().view(np.int64)))
     labels = {profile.pk: account_label(profile) for profile in profiles}
-    frame["account"] = frame["profile_id"].map(labels).astype("string")
-    frame["media_id"] = frame.pop("meta_id").astype("string")
-    frame["posted_at_utc"] = pd.to_datetime(frame.pop("posted"), utc=True, format="ISO8601")
+    profile_ids = np.array(values["profile_id"], dtype=np.int64)[order]
+    frame = pd.DataFrame({"profile_id": profile_ids})
+    # Account and media type as categories in lexical order: pandas groups them by their codes.
+    frame["account"] = _categories(profile_ids, labels)
+    frame["kind"] = pd.Categorical.from_codes(np.array(values["kind"], dtype=np.int8)[order], categories=KINDS)
+    if detail:
+        frame["media_id"] = pd.array(np.array(values["meta_id"], dtype=object)[order], dtype="string")
+    frame["posted_at_utc"] = posted.iloc[order].reset_index(drop=True)
     frame["posted_local"] = frame["posted_at_utc"].dt.tz_convert(zone).dt.tz_localize(None)
     frame["day"] = frame["posted_local"].dt.normalize()
     for name in ("reach", "views", "interactions"):
-        frame[name] = frame[name].astype("Float64").astype(float)
+        frame[name] = np.array(values[name], dtype=float)[order]  # None -> NaN
     current = {profile.pk: profile.followers_count for profile in profiles}
     known = follower_snapshots(labels) if snapshots is None else snapshots
     found = formulas.followers_on(known, frame, current)
     frame["followers"], frame["followers_source"] = found["followers"], found["followers_source"]
     return formulas.with_rates(frame)
+
+
+def _categories(profile_ids: np.ndarray, labels: dict[int, str]) -> pd.Categorical:
+    """Each post's account label, from its profile id, as a category of the sorted labels."""
+    accounts = pd.Index(sorted(set(labels.values())), dtype="string")
+    pks = np.array(sorted(labels), dtype=np.int64)
+    code_of_pk = np.array([accounts.get_loc(labels[pk]) for pk in pks], dtype=np.int64)
+    return pd.Categorical.from_codes(code_of_pk[np.searchsorted(pks, profile_ids)], categories=accounts)
 
 
 def followers_by_day(profiles: list[Profile], start: date, end: date) -> dict[tuple[int, date], float | None]:
@@ -190,9 +213,13 @@ class Analysis:
             return self.types.rename(columns={"kind": "media_type"})
         if name == "heatmap":
             return self.heatmap.assign(time_zone=self.zone.key)
+        if "media_id" not in self.posts:
+            raise ValueError("the posts table needs analyse(..., detail=True)")
         columns = ["account", "media_id", "kind", "posted_at_utc", "posted_local", "reach", "views", "interactions"]
         frame = self.posts[[*columns, "followers", "followers_source", "er_reach", "er_followers"]]
         frame = frame.rename(columns={"kind": "media_type"})
+        # The categories the statistics group by, written as the text they are.
+        frame = frame.astype({"account": "string", "media_type": str, "followers_source": str})
         frame["weekday"] = frame["posted_local"].dt.isocalendar().day.astype(int)
         frame["hour"] = frame["posted_local"].dt.hour
         return frame.assign(time_zone=self.zone.key)
@@ -207,10 +234,13 @@ def _cell(cell: Any, peak: float) -> dict[str, Any]:
     return {"posts": int(cell.posts), "median": float(cell.median_er_reach), "level": level, "below": False}
 
 
-def analyse(profiles: list[Profile], period: Period, zone: ZoneInfo, min_posts: int, heat_kind: str = "") -> Analysis:
+def analyse(
+    profiles: list[Profile], period: Period, zone: ZoneInfo, min_posts: int, heat_kind: str = "", detail: bool = True
+) -> Analysis:
+    """The page's statistics; `detail` reads what only the posts table needs (the media ids)."""
     heat_kind = heat_kind if heat_kind in MediaKind.values else ""
     snapshots = follower_snapshots([profile.pk for profile in profiles])
-    frame = posts(profiles, period, zone, snapshots)
+    frame = posts(profiles, period, zone, snapshots, detail)
     return Analysis(profiles, period, zone, max(1, min_posts), frame, snapshots, heat_kind)
 
 

@@ -117,7 +117,8 @@ def engagement(request: HttpRequest, pk: int) -> HttpResponse:
     series_gaps = ledger.chart_gaps(profile, period.start, period.end)
     ledger.blank_unknown_days(report.series, series_gaps, ("reach", "views", "interactions"))
     top, bottom = reports.ranked_posts(profile, period)
-    heat = research.analyse([profile], period, zone, research.min_posts(request.GET), request.GET.get("heat_kind", ""))
+    minimum, heat_kind = research.min_posts(request.GET), request.GET.get("heat_kind", "")
+    heat = research.analyse([profile], period, zone, minimum, heat_kind, detail=False)
     return profile_page(
         request,
         "insights/engagement.html",

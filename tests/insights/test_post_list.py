@@ -87,3 +87,26 @@ def test_the_list_across_profiles_shows_only_the_persons_profiles(client):
     assert response.context["page"].paginator.count == 61
     assert 'src="https://scontent.cdninstagram.com/v/t51/x.jpg"' in response.content.decode()
     assert client.get(reverse("profile_posts", args=[theirs.profile.pk])).status_code == 404
+
+
+@pytest.mark.sqlite  # a generated column: each database computes it
+def test_the_stored_engagement_rate_by_reach_follows_every_write_of_the_counters(signed_in, lab):
+    media = list(Media.objects.filter(profile=lab.profile, is_deleted=False).order_by("id")[:3])
+    first, second, third = media
+    first.reach, first.total_interactions = 400, 50  # save(), as the collector stores a media it reads
+    first.save()
+    Media.objects.filter(pk=second.pk).update(reach=1000, total_interactions=None, like_count=7, comments_count=3,
+                                              saved=None, shares=0)  # fmt: skip
+    third.reach = 0
+    Media.objects.bulk_update([third], ["reach"])
+    rates = dict(Media.objects.filter(pk__in=[m.pk for m in media]).values_list("pk", "er_reach"))
+    assert rates[first.pk] == pytest.approx(12.5)  # Meta's total_interactions when known: 50 / 400
+    assert rates[second.pk] == pytest.approx(1.0)  # else the four counters, missing ones as 0: 10 / 1,000
+    assert rates[third.pk] is None  # no reach, no rate: never 0
+
+    Media.objects.filter(pk=second.pk).update(total_interactions=990)  # fresh insights: 99 %, the highest
+    url = reverse("profile_posts", args=[lab.profile.pk]) + f"?{EVERYTHING}&sort=er_reach"
+    top = signed_in.get(url).context["page"].object_list[0]
+    assert top["id"] == second.pk and top["er_reach"] == pytest.approx(99.0)
+    last = signed_in.get(url + "&page=4").context["page"].object_list
+    assert last[-1]["er_reach"] is None, "posts without a rate come last"

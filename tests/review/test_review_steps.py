@@ -116,6 +116,9 @@ def test_a_reviewer_follows_the_review_page_step_by_step_right_after_connecting(
     page.click(f"#comment-{comment.pk} button[value=hide]")
     assert wait_for(lambda: action_done("hide"), timeout=60, what="the hide").status == ActionStatus.DONE
     assert graph.get(f"/{comment.meta_id}", {"fields": "hidden"})["hidden"] is True
+    # static/js/comments.js reloads the page once the action is done: a navigation started
+    # before that reload is aborted by it.
+    page.wait_for_selector(f"#comment-{comment.pk} .badge:has-text('Hidden')", timeout=60_000)
     kit.step(review.COMMENTS.steps[3], "comment-hidden")
     kit.go("comment_delete", profile.pk, comment.pk)
     page.click("#confirm-delete")

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from playwright.sync_api import Error as PlaywrightError
 
 from collector.models import CollectionRun, Comment, Profile, RunKind
 from insights import review
@@ -45,7 +46,10 @@ class Kit:
         self.screen(name)
 
     def go(self, name: str, *args: Any, query: str = "") -> None:
-        self.page.goto(self.live_server.url + reverse(name, args=args) + query)
+        # static/js/comments.js reloads the page when an action it shows is done: a navigation
+        # that its reload aborts is made again.
+        url = self.live_server.url + reverse(name, args=args) + query
+        wait_for(lambda: self.page.goto(url) or True, timeout=30, what=f"{name} opened", ignoring=(PlaywrightError,))
 
 
 def collected_on_connect(meta_id: str) -> Profile:
@@ -116,9 +120,6 @@ def test_a_reviewer_follows_the_review_page_step_by_step_right_after_connecting(
     page.click(f"#comment-{comment.pk} button[value=hide]")
     assert wait_for(lambda: action_done("hide"), timeout=60, what="the hide").status == ActionStatus.DONE
     assert graph.get(f"/{comment.meta_id}", {"fields": "hidden"})["hidden"] is True
-    # static/js/comments.js reloads the page once the action is done: a navigation started
-    # before that reload is aborted by it.
-    page.wait_for_selector(f"#comment-{comment.pk} .badge:has-text('Hidden')", timeout=60_000)
     kit.step(review.COMMENTS.steps[3], "comment-hidden")
     kit.go("comment_delete", profile.pk, comment.pk)
     page.click("#confirm-delete")

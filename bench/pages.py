@@ -61,6 +61,8 @@ def setup_django(keep: bool, database: str = DATABASE) -> bool:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    import socialdatalab.wsgi  # noqa: F401 - the web process's own start-up (its settle())
+
     return bool(exists) and keep
 
 

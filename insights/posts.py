@@ -22,7 +22,7 @@ from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from collector.models import Media, Profile
-from insights import formulas, periods, research
+from insights import columns, formulas, periods, research
 from insights.aggregates import INTERACTIONS, KIND
 from insights.models import MediaKind
 
@@ -134,7 +134,7 @@ def listing(profiles: list[Profile], chosen: PostFilter, zone: ZoneInfo) -> Page
 def hashtag_table(profiles: list[Profile], chosen: PostFilter) -> list[dict[str, Any]]:
     """Posts, median reach and median ER by reach per hashtag over every filtered post."""
     tagged = matching(profiles, chosen).filter(caption__contains="#").order_by()
-    rows = research.fetch(tagged.values_list("caption", "reach", "er_reach"))  # er_reach: Media's, as with_rates'
+    rows = columns.rows(tagged.values_list("caption", "reach", "er_reach"))  # er_reach: Media's, as with_rates'
     frame = pd.DataFrame.from_records(rows, columns=["caption", "reach", "er_reach"])
     table = formulas.hashtags(frame.astype({"reach": float, "er_reach": float}))
     return table.astype(object).where(table.notna(), None).to_dict("records")

@@ -2,8 +2,8 @@
 tables insights.formulas makes of it, the one-sentence answer, and its downloads.
 
 Two queries whatever the number of posts or profiles: the period's media (only the columns the
-statistics need) and the follower counts of those profiles. The work is pandas' over the
-period's posts, which is what the page benchmark (bench/pages.py) keeps under its budget.
+statistics need, read as arrays by insights.columns) and the follower counts of those profiles.
+The work is pandas' over the period's posts, which bench/research_pages.py keeps under budget.
 """
 
 from __future__ import annotations
@@ -17,22 +17,21 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
-from django.db import connection
-from django.db.models import CharField, QuerySet
-from django.db.models.functions import Cast
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from collector.models import Media, Profile, ProfileSnapshot
-from insights import file_formats, formulas
+from insights import columns, file_formats, formulas
 from insights.aggregates import INTERACTIONS, KIND_CODE, KINDS
+from insights.columns import EpochDays, EpochMicroseconds
 from insights.models import MediaKind
 from insights.periods import Period
 
-# `posted` is the time as text (UTC, the connection's zone): pandas parses a column of them at
-# once, where the driver's pure-Python loader took a third of the page's time for datetimes.
-POST_COLUMNS = ("id", "profile_id", "kind", "posted", "reach", "views", "interactions")
+# What the statistics read of each post (`posted`: microseconds since the epoch, UTC).
+POST_COLUMNS = {"id": "int", "profile_id": "int", "kind": "int", "posted": "int"} | dict.fromkeys(
+    ("reach", "views", "interactions"), "float"
+)
 TABLES = ("types", "heatmap", "posts")
 FORMATS = file_formats.CONTENT_TYPES
 
@@ -51,18 +50,10 @@ def follower_snapshots(profile_ids: Iterable[int]) -> pd.DataFrame:
     """Every recorded follower count of the profiles (one row a day at most): one query."""
     known = ProfileSnapshot.objects.filter(profile_id__in=list(profile_ids), followers_count__isnull=False)
     # In no order (followers_on sorts them): the model's ordering would join the profiles to sort.
-    rows = known.order_by().values_list("profile_id", Cast("date", CharField()), "followers_count")
-    frame = pd.DataFrame.from_records(fetch(rows), columns=["profile_id", "day", "followers"])
-    frame["day"] = pd.to_datetime(frame["day"], format="ISO8601")
+    query = known.order_by().values_list("profile_id", EpochDays("date"), "followers_count")
+    frame = pd.DataFrame.from_records(columns.rows(query), columns=["profile_id", "day", "followers"])
+    frame["day"] = pd.to_datetime(frame["day"], unit="D")
     return frame
-
-
-def fetch(query: QuerySet[Any]) -> list[tuple[Any, ...]]:
-    """The rows of a values_list query, read by the database driver without Django's per-row
-    conversions (dates and times come as text: see POST_COLUMNS)."""
-    with connection.cursor() as cursor:
-        cursor.execute(*query.query.sql_with_params())
-        return cursor.fetchall()
 
 
 def posts(
@@ -78,26 +69,24 @@ def posts(
     start, end = period.bounds()
     media = Media.objects.filter(
         profile__in=[profile.pk for profile in profiles], is_deleted=False, timestamp__gte=start, timestamp__lt=end
-    ).annotate(kind=KIND_CODE, interactions=INTERACTIONS, posted=Cast("timestamp", CharField()))
-    columns = [*POST_COLUMNS, "meta_id"] if detail else list(POST_COLUMNS)
-    rows = fetch(media.order_by().values_list(*columns))
-    values = dict(zip(columns, zip(*rows, strict=True), strict=True)) if rows else dict.fromkeys(columns, ())
-    posted = pd.to_datetime(pd.Series(values["posted"], dtype=object), utc=True, format="ISO8601")
+    ).annotate(kind=KIND_CODE, interactions=INTERACTIONS, posted=EpochMicroseconds("timestamp"))
+    kinds = POST_COLUMNS | {"meta_id": "str"} if detail else POST_COLUMNS
+    values = columns.read(media.order_by().values_list(*kinds), kinds)
     # Time order, sorted here rather than by the database: sums (the means) then add up the same.
-    order = np.lexsort((np.array(values["id"], dtype=np.int64), posted.dt.tz_convert(None).to_numpy().view(np.int64)))
+    order = np.lexsort((values["id"], values["posted"]))
     labels = {profile.pk: account_label(profile) for profile in profiles}
-    profile_ids = np.array(values["profile_id"], dtype=np.int64)[order]
+    profile_ids = values["profile_id"][order]
     frame = pd.DataFrame({"profile_id": profile_ids})
     # Account and media type as categories in lexical order: pandas groups them by their codes.
     frame["account"] = _categories(profile_ids, labels)
-    frame["kind"] = pd.Categorical.from_codes(np.array(values["kind"], dtype=np.int8)[order], categories=KINDS)
+    frame["kind"] = pd.Categorical.from_codes(values["kind"][order].astype(np.int8), categories=KINDS)
     if detail:
-        frame["media_id"] = pd.array(np.array(values["meta_id"], dtype=object)[order], dtype="string")
-    frame["posted_at_utc"] = posted.iloc[order].reset_index(drop=True)
+        frame["media_id"] = pd.array(values["meta_id"][order], dtype="string")
+    frame["posted_at_utc"] = pd.to_datetime(values["posted"][order], unit="us", utc=True)
     frame["posted_local"] = frame["posted_at_utc"].dt.tz_convert(zone).dt.tz_localize(None)
     frame["day"] = frame["posted_local"].dt.normalize()
     for name in ("reach", "views", "interactions"):
-        frame[name] = np.array(values[name], dtype=float)[order]  # None -> NaN
+        frame[name] = values[name][order]
     current = {profile.pk: profile.followers_count for profile in profiles}
     known = follower_snapshots(labels) if snapshots is None else snapshots
     found = formulas.followers_on(known, frame, current)

@@ -1,7 +1,9 @@
+import gc
 import os
 from collections.abc import Callable, Iterable
 
 from django.core.wsgi import get_wsgi_application
+from django.urls import get_resolver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socialdatalab.settings")
 
@@ -14,4 +16,14 @@ def _application() -> Callable[..., Iterable[bytes]]:
     return LeanWebhookPath(django_app)
 
 
+def settle() -> None:
+    """Load every view (pandas with the research pages) before the first request, then take what
+    is loaded out of the garbage collector's sight: the ~200,000 objects of the code never become
+    garbage, and walking them made every fifth research page 130 ms slower (bench/research_pages.py)."""
+    get_resolver().url_patterns  # noqa: B018 - imports the views of every URL
+    gc.collect()
+    gc.freeze()
+
+
 application = _application()
+settle()

@@ -122,7 +122,7 @@ def hour_of_week(posts: pd.DataFrame, min_posts: int = DEFAULT_MIN_POSTS, by: tu
     per `by` group: posts counts the posts with a known rate; meets_minimum is False for cells
     under `min_posts`, whose median the page greys out and the answer never picks."""
     columns = [*by, "weekday", "hour", "posts", "median_er_reach", "meets_minimum"]
-    rated = posts.dropna(subset=["er_reach"])
+    rated = _rated(posts, [*by, "posted_local"])
     if rated.empty:
         return pd.DataFrame(columns=columns)
     local = rated["posted_local"]
@@ -131,6 +131,11 @@ def hour_of_week(posts: pd.DataFrame, min_posts: int = DEFAULT_MIN_POSTS, by: tu
     cells = pd.DataFrame({"posts": grouped.size(), "median_er_reach": grouped.median()}).reset_index()
     cells["meets_minimum"] = cells["posts"] >= min_posts
     return _plain(cells[columns])
+
+
+def _rated(posts: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The posts with a known ER by reach, with only `keys` and that rate (not a copy of every column)."""
+    return posts.loc[posts["er_reach"].notna(), [*keys, "er_reach"]]
 
 
 def weekday_of(local: pd.Series) -> pd.Series:
@@ -165,7 +170,7 @@ def best_slot(posts: pd.DataFrame, min_posts: int = DEFAULT_MIN_POSTS) -> Slot |
     `min_posts` posts; ties go to more posts, then the fewest weekdays, then the earliest
     window, then the account and the media type first in alphabetical order (whatever the order
     of the rows). None if none qualifies."""
-    rated = posts.dropna(subset=["er_reach"])
+    rated = _rated(posts, ["account", "kind", "posted_local"])
     if rated.empty:
         return None
     accounts, account_names = pd.factorize(rated["account"], sort=True)

@@ -132,6 +132,9 @@ def engagement(request: HttpRequest, pk: int) -> HttpResponse:
         bottom=bottom,
         heat=heat,
         heat_rows=heat.heat_rows(),
+        # Posts the heatmap read but the daily rows do not count yet: the rebuild a collection
+        # queues has not run, and "Nothing in this period" or a count of 0 posts would be untrue.
+        counting=max(0, len(heat.posts) - report.totals.posts),
         kinds=MediaKind.choices,
         weekdays={day: WEEKDAYS_ABBR[day - 1] for day in range(1, 8)},
         hours=range(24),

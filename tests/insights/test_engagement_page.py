@@ -1,12 +1,18 @@
 """The engagement page: rates with their formulas, comparisons, breakdowns, posts, heatmap, stories."""
 
+from datetime import timedelta
+
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from collector.models import CollectionStatus, Profile
+from collector.models import CollectionStatus, Media, Profile
+from insights import periods
+from insights.aggregates import rebuild_daily_metrics
 from insights.metrics import DEFINITIONS
+from insights.models import DailyMetric
 from tests.insights.builders import account, populate
 from tests.insights.conftest import page_text
 
@@ -27,6 +33,37 @@ def test_an_empty_period_says_so(signed_in, lab):
     url = reverse("engagement", args=[lab.profile.pk]) + "?period=custom&start=2019-01-01&end=2019-01-31"
     text = page_text(signed_in.get(url))
     assert "Nothing in this period" in text
+
+
+def test_posts_not_added_up_yet_are_counted_not_called_nothing(signed_in, lab):
+    DailyMetric.objects.filter(profile=lab.profile).delete()  # as before the queued rebuild runs
+    url = reverse("engagement", args=[lab.profile.pk]) + "?period=90"
+    start, end = periods.from_query(QueryDict("period=90")).bounds()
+    collected = Media.objects.filter(profile=lab.profile, is_deleted=False, timestamp__gte=start, timestamp__lt=end)
+
+    waiting = signed_in.get(url).content.decode()
+
+    assert "Nothing in this period" not in waiting
+    assert f"{collected.count()} posts of this period have been collected" in waiting
+    assert 'id="counting-period"' in waiting and "data-reload-every" in waiting
+
+    rebuild_daily_metrics(lab.profile.pk)
+    counted = signed_in.get(url).content.decode()
+    assert 'id="counting-period"' not in counted and 'id="stat-er_reach"' in counted
+    assert 'id="counting-more"' not in counted
+
+
+def test_posts_collected_after_the_numbers_were_added_up_are_announced(signed_in, lab):
+    recent = timezone.localdate() - timedelta(days=20)
+    DailyMetric.objects.filter(profile=lab.profile, date__gte=recent).delete()  # their rebuild is queued
+    waiting = Media.objects.filter(
+        profile=lab.profile, is_deleted=False, timestamp__gte=periods.Period(recent, timezone.localdate()).bounds()[0]
+    )
+
+    text = page_text(signed_in.get(reverse("engagement", args=[lab.profile.pk]) + "?period=90"))
+
+    assert f"{waiting.count()} more posts of this period have been collected since these numbers" in text
+    assert 'id="stat-er_reach"' in text  # the numbers already added up stay on the page
 
 
 def test_another_organizations_profile_is_not_found(signed_in, db):

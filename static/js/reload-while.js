@@ -11,31 +11,38 @@
   var key = "reloads:" + window.location.pathname + window.location.search;
   var block = document.querySelector("[data-reload-every]");
 
-  function stored(value) {
+  // sessionStorage may be refused (some private modes): the page then reloads without counting.
+  function reloads() {
     try {
-      if (value === undefined) return parseInt(window.sessionStorage.getItem(key), 10) || 0;
-      if (value === null) window.sessionStorage.removeItem(key);
-      else window.sessionStorage.setItem(key, String(value));
+      return parseInt(window.sessionStorage.getItem(key), 10) || 0;
     } catch (error) {
-      return 0; // storage refused (private mode): reload without counting
+      return 0;
     }
-    return 0;
+  }
+
+  function remember(count) {
+    try {
+      if (count) window.sessionStorage.setItem(key, String(count));
+      else window.sessionStorage.removeItem(key);
+    } catch (error) {
+      // nothing to remember with
+    }
   }
 
   if (!block) {
-    stored(null);
+    remember(0);
     return;
   }
   var every = parseInt(block.getAttribute("data-reload-every"), 10) || 3000;
   var most = parseInt(block.getAttribute("data-reload-max"), 10) || 40;
-  var done = stored();
+  var done = reloads();
   if (done >= most) {
     var late = block.querySelector("[data-reload-late]");
     if (late) late.hidden = false;
     return;
   }
   window.setTimeout(function () {
-    stored(done + 1);
+    remember(done + 1);
     window.location.reload();
   }, every);
 })();

@@ -31,6 +31,15 @@ def test_the_engagement_page_shows_the_numbers_by_itself_once_they_are_added_up(
     assert waiting.is_visible() and "posts of this period have been collected" in waiting.inner_text()
     assert page.locator("#empty-period").count() == 0
     screenshot("counting")
+    assert page.locator("[data-reload-late]").is_hidden()
+
+    # After as many reloads as the page allows, it stops and says the worker may be busy or stopped.
+    page.evaluate("sessionStorage.setItem('reloads:' + location.pathname + location.search, '40')")
+    page.reload()
+    page.locator("[data-reload-late]").wait_for()
+    screenshot("taking-longer")
+    page.evaluate("sessionStorage.clear()")
+    page.reload()
 
     rebuild_daily_metrics(lab.profile.pk)  # what the worker's task does
 

@@ -14,6 +14,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 from collector.models import CollectionRun, Comment, Profile, RunKind
 from insights import review
@@ -133,7 +134,8 @@ def test_a_reviewer_follows_the_review_page_step_by_step_right_after_connecting(
     assert listing.count("@") >= 8, "conversations are not titled with usernames"
     closed = page.locator(".conversation-list a", has=page.locator("[data-window=closed]")).first
     closed.click()
-    assert page.locator("#window-closed").is_visible() and page.locator("#message-text").count() == 0
+    expect(page.locator("#window-closed")).to_be_visible()  # waits for the conversation to load
+    assert page.locator("#message-text").count() == 0
     kit.screen("message-window-closed")
     kit.go("messages", profile.pk)
     page.locator(".conversation-list a:not(:has([data-window=closed]))").first.click()

@@ -199,7 +199,10 @@ class MetaRequest(models.Model):
     def refused(self, exc: MetaError) -> None:
         """End as failed because Meta said no: its text logged and kept, our sentence shown."""
         logger.warning("%s refused by Meta: %s", self, redact(str(exc)))
-        self.finish(error=redact(str(exc)), reason=FailureReason.of(exc))
+        self.finish(error=redact(str(exc)), reason=self.reason_for(exc))
+
+    def reason_for(self, exc: MetaError) -> FailureReason:
+        return FailureReason.of(exc)
 
     @property
     def error_display(self) -> str:
@@ -249,11 +252,13 @@ class MessageReply(MetaRequest):
     def __str__(self) -> str:
         return f"reply in {self.conversation_id} ({self.status})"
 
-    def refused(self, exc: MetaError) -> None:
-        super().refused(exc)
-        if self.human_agent and self.failure_reason == FailureReason.WINDOW_CLOSED:
-            self.failure_reason = FailureReason.AGENT_WINDOW_CLOSED
-            self.save(update_fields=["failure_reason"])
+    def reason_for(self, exc: MetaError) -> FailureReason:
+        # Meta's refusal names the 24-hour window either way; a Human Agent reply missed the 7 days.
+        # Decided before the one write that ends the reply: a page never sees the wrong sentence.
+        reason = super().reason_for(exc)
+        if self.human_agent and reason == FailureReason.WINDOW_CLOSED:
+            return FailureReason.AGENT_WINDOW_CLOSED
+        return reason
 
 
 class QuickReply(models.Model):

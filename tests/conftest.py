@@ -15,7 +15,7 @@ import requests
 from django.conf import settings as django_settings
 
 from socialdatalab import celery_command
-from tests.flush import delete_instead_of_truncate
+from tests.flush import fast_flush
 from tests.sandbox_process import start_sandbox
 from tests.waiting import wait_for
 
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS") or ROOT / "var" / "test-artifacts")
 # Names of what each pytest-xdist worker keeps apart (logs, Celery node names): "" without xdist.
 XDIST_SUFFIX = f"-{os.environ['PYTEST_XDIST_WORKER']}" if os.environ.get("PYTEST_XDIST_WORKER") else ""
-delete_instead_of_truncate()
+fast_flush()
 
 
 class Sandbox:

@@ -1,5 +1,6 @@
-"""Collector fixtures: connected sandbox accounts and real workers started per test, so each
-test can give its workers its own limits (the budget, the pause Meta gives no time for)."""
+"""Collector fixtures: connected sandbox accounts, and real workers: the suite's own for a test
+that needs one worker as configured, workers started for the test when it needs several or its own
+limits (the budget, the pause Meta gives no time for, when a run counts as stale)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from django.conf import settings
 
 from accounts.models import Organization
 from collector.models import Profile
-from tests.conftest import ARTIFACTS, start_worker, stop_worker
+from tests.conftest import ARTIFACTS, SuiteWorker, start_worker, stop_worker
 from tests.sandbox_process import connect_instagram_account
 
 
@@ -41,15 +42,25 @@ def connect(sandbox: Any, transactional_db: None) -> Callable[..., Profile]:
 
 @pytest.fixture
 def workers(
-    no_suite_worker: None, clean_redis: None, transactional_db: None, sandbox: Any, monkeypatch: pytest.MonkeyPatch
+    suite_worker: SuiteWorker, clean_redis: None, transactional_db: None, sandbox: Any, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Callable[..., list[subprocess.Popen[bytes]]]]:
-    """Start real Celery workers (`count`, with extra environment) and wait until they answer."""
+    """Real Celery workers (`count`, with extra environment), answering when this returns.
+
+    One worker with the settings' limits is the suite's (started once per pytest worker: a start
+    costs seconds of CPU, and two dozen tests ask for one); any other request stops the suite's
+    and starts the workers asked for."""
     from socialdatalab.celery import app
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     started: list[subprocess.Popen[bytes]] = []
 
     def start(count: int = 1, **environment: str) -> list[subprocess.Popen[bytes]]:
+        if count == 1 and not environment:
+            suite_worker.start()
+            assert suite_worker.process is not None
+            return [suite_worker.process]
+        suite_worker.quiesce()
+        suite_worker.stop()
         monkeypatch.setenv("META_RATE_LIMIT_PAUSE_SECONDS", "2")
         for name, value in environment.items():
             monkeypatch.setenv(name, value)

@@ -7,10 +7,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db.models.signals import post_save
 from django.utils import timezone
 
 from insights import messaging
 from insights.messaging import CLOSED, HUMAN_AGENT, RESPONSE, Window
+from insights.models import ActionStatus, FailureReason, MessageReply
+from meta.errors import OutsideMessagingWindow
 from tests.insights.builders import account
 from webhooks.models import Conversation, Message
 
@@ -53,3 +56,23 @@ def test_our_own_later_reply_does_not_reopen_the_window() -> None:
     assert messaging.window(conversation).kind == HUMAN_AGENT
     Message.objects.create(conversation=conversation, mid="m_in_2", text="Obrigada", sent_at=now - MINUTE)
     assert messaging.window(conversation).kind == RESPONSE
+
+
+@pytest.mark.django_db
+def test_a_refused_human_agent_reply_is_never_seen_with_the_24_hour_reason() -> None:
+    lab = account("ifma.saoluis")
+    conversation = Conversation.objects.create(profile=lab.profile, participant_id="6500000000000556")
+    reply = MessageReply.objects.create(conversation=conversation, text="Ainda precisa de ajuda?", human_agent=True)
+    seen: list[tuple[str, str]] = []
+
+    def read_back(instance: MessageReply, **kwargs: object) -> None:
+        row = MessageReply.objects.get(pk=instance.pk)
+        seen.append((row.status, row.failure_reason))
+
+    post_save.connect(read_back, sender=MessageReply)
+    try:
+        reply.refused(OutsideMessagingWindow("(#10) This message is sent outside of allowed window.", code=10))
+    finally:
+        post_save.disconnect(read_back, sender=MessageReply)
+    # What a page polling the reply reads after each write the refusal makes.
+    assert seen == [(ActionStatus.FAILED, FailureReason.AGENT_WINDOW_CLOSED)]

@@ -38,8 +38,7 @@ def reviewer(transactional_db: None, page: Any, live_server: Any) -> Any:
 
 def visit(page: Any, live_server: Any, screenshot: Any, path: str, name: str) -> None:
     errors = csp_watch(page)
-    page.goto(live_server.url + path)
-    page.wait_for_load_state("networkidle")
+    page.goto(live_server.url + path)  # drawn by its load event: the scripts' first polls come later
     screenshot(name)
     assert axe_violations(page, live_server) == [], name
     assert errors == [], errors

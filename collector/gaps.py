@@ -25,13 +25,20 @@ class GapReason(models.TextChoices):
     TOKEN_EXPIRED = "token_expired", _("Token expired")
     TOKEN_REVOKED = "token_revoked", _("Token revoked or permission removed")
     RATE_LIMITED = "rate_limited", _("Rate-limited by Meta")
+    CALL_BUDGET = "call_budget", _("Paused by our hourly call budget")
     WORKER_DOWN = "worker_down", _("Collection worker down")
     WEBHOOKS_MISSING = "webhooks_missing", _("Webhooks not arriving (comments polled instead)")
     WITHHELD = "withheld", _("Withheld by Meta (privacy floor)")
 
 
 # Gaps that a completed collection run proves over: data was read from Meta again.
-CLOSED_BY_A_RUN = (GapReason.TOKEN_EXPIRED, GapReason.TOKEN_REVOKED, GapReason.RATE_LIMITED, GapReason.WORKER_DOWN)
+CLOSED_BY_A_RUN = (
+    GapReason.TOKEN_EXPIRED,
+    GapReason.TOKEN_REVOKED,
+    GapReason.RATE_LIMITED,
+    GapReason.CALL_BUDGET,
+    GapReason.WORKER_DOWN,
+)
 
 
 class DataGapQuerySet(models.QuerySet["DataGap"]):

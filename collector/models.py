@@ -27,6 +27,7 @@ class CollectionStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Collecting")
     PAUSED = "paused", _("Paused by rate limit")
+    BUDGET_SPENT = "budget_spent", _("Paused by our hourly call budget")
     FAILED = "failed", _("Failed")
     NEEDS_RECONNECT = "needs_reconnect", _("Needs reconnect")
 

@@ -3,7 +3,8 @@ governed client, and what each Meta error makes of the run (collector.tasks' tas
 
 Every run: takes the profile's Redis lock (another worker already on it -> retry shortly),
 records a CollectionRun, calls Meta through a client governed by meta.ratelimit, and on
-- RateLimited: marks the profile paused and retries when Meta said access returns;
+- RateLimited: marks the profile paused and retries when Meta said access returns, or, when our
+  own hourly call budget refused the call (BudgetExhausted), budget_spent until it has room again;
 - TokenInvalid / PermissionMissing: accounts.token_errors.handle_token_error flags the credential
   needs_reconnect, and the work stops (no retry);
 - TransientError: retries with exponential backoff.
@@ -34,7 +35,7 @@ from collector.models import CollectionRun, CollectionStatus, Profile, RunKind, 
 from meta.client import backoff_delay
 from meta.conf import MetaConfig
 from meta.errors import MetaError, PermissionMissing, RateLimited, TokenInvalid, TransientError
-from meta.ratelimit import RedisGovernor
+from meta.ratelimit import BudgetExhausted, RedisGovernor
 from meta.redact import redact
 
 logger = logging.getLogger(__name__)
@@ -118,6 +119,9 @@ def _after_meta_error(
     task: Task, exc: MetaError, credential: Credential, governor: RedisGovernor
 ) -> tuple[str, str, str, float | None]:
     """What a Meta error makes of the run: (profile status, run outcome, error, retry in seconds)."""
+    if isinstance(exc, BudgetExhausted):
+        # Our own hourly budget, not Meta: the page must not blame Meta for it.
+        return CollectionStatus.BUDGET_SPENT, RunOutcome.RETRY, str(exc), exc.retry_after
     if isinstance(exc, RateLimited):
         # The governor holds the pause Meta asked for (or our default when Meta named none).
         return CollectionStatus.PAUSED, RunOutcome.RETRY, str(exc), governor.paused_for() or exc.retry_after
@@ -146,7 +150,8 @@ def _no_usable_credential(profile_id: int, credential: Credential | None) -> str
 def _record_gap(profile_id: int, exc: MetaError, outcome: str, error: str) -> None:
     """The ledger's side of a Meta error: a rate-limit pause, or a token that is dead for good."""
     if isinstance(exc, RateLimited):
-        DataGap.objects.begin(profile_id, GapReason.RATE_LIMITED, error)
+        reason = GapReason.CALL_BUDGET if isinstance(exc, BudgetExhausted) else GapReason.RATE_LIMITED
+        DataGap.objects.begin(profile_id, reason, error)
     elif outcome == RunOutcome.NEEDS_RECONNECT:
         DataGap.objects.begin(profile_id, _token_gap(str(exc), exc), error)
 

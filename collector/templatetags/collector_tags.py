@@ -6,12 +6,19 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django import template
+from django.conf import settings
 from django.utils import timezone
 
 from collector.models import CollectionStatus, Profile
 from collector.runs import governor_for
 
 register = template.Library()
+
+
+@register.simple_tag
+def hourly_call_budget() -> int:
+    """The Graph calls an hour we allow each account (meta.ratelimit), for the pages that say so."""
+    return settings.META_HOURLY_CALL_BUDGET
 
 
 @register.filter

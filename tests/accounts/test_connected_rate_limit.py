@@ -1,17 +1,20 @@
 """An app-level rate limit (Meta's code 4) pauses every account of the app at once, and Connected
-accounts says so for each of them, with the time access returns, instead of "Active"."""
+accounts says so for each of them, with the time access returns, instead of "Active"; a pause of our
+own hourly call budget is named as ours."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Credential, CredentialKind
 from collector import collect
-from collector.models import Platform, Profile
+from collector.models import CollectionStatus, Platform, Profile
 from collector.runs import governor_for
 from meta.errors import RateLimited
 
@@ -69,3 +72,18 @@ def test_an_account_with_no_pause_is_active(client: Any, owner: Any, organizatio
     [cell] = status_cells(client.get("/accounts/connected/").content.decode())
 
     assert " Active " in cell and "Paused" not in cell
+
+
+def test_an_account_paused_by_our_own_budget_says_so_and_does_not_blame_meta(
+    client: Any, owner: Any, organization: Any, clean_pauses: None
+) -> None:
+    profile = instagram_login_profile(organization, "17841400000000004", "ifma.codo")
+    Profile.objects.filter(pk=profile.pk).update(
+        collection_status=CollectionStatus.BUDGET_SPENT, next_retry_at=timezone.now() + timedelta(minutes=20)
+    )
+    client.force_login(owner)
+
+    [cell] = status_cells(client.get("/accounts/connected/").content.decode())
+
+    assert re.search(r"Paused by our hourly call budget until \d\d:\d\d", cell), cell
+    assert "Meta" not in cell and " Active " not in cell

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from collector.gaps import DataGap, GapReason
-from collector.models import CollectionRun, Media, RunKind, RunOutcome
+from collector.models import CollectionRun, CollectionStatus, Media, Profile, RunKind, RunOutcome
 from collector.tasks import backfill_profile
 from tests.waiting import wait_for
 
@@ -60,9 +60,11 @@ def test_no_call_goes_past_the_budget_and_the_backfill_still_completes(sandbox, 
 
     backfill_profile.delay(profile.pk)
     samples: list[tuple[float, int]] = []
+    statuses: set[str] = set()
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         samples.append((time.monotonic(), sandbox.calls()["total"]))
+        statuses.add(Profile.objects.get(pk=profile.pk).collection_status)
         if CollectionRun.objects.filter(kind=RunKind.BACKFILL, outcome=RunOutcome.OK).exists():
             break
         time.sleep(0.1)
@@ -74,3 +76,8 @@ def test_no_call_goes_past_the_budget_and_the_backfill_still_completes(sandbox, 
         inside = [calls for at, calls in samples[i:] if at - start < 3]
         assert inside[-1] - calls_then <= 6, "more calls in one budget window than the budget"
     assert CollectionRun.objects.filter(kind=RunKind.BACKFILL, outcome=RunOutcome.RETRY).exists()
+    # Our budget paused it, not Meta: the pages and the ledger say which.
+    assert CollectionStatus.BUDGET_SPENT in statuses and CollectionStatus.PAUSED not in statuses
+    gaps = DataGap.objects.filter(profile=profile)
+    assert set(gaps.values_list("reason", flat=True)) == {GapReason.CALL_BUDGET}
+    assert not gaps.filter(ended_at__isnull=True).exists(), "the finished backfill closes the budget's gap"

@@ -78,6 +78,19 @@ def test_a_rate_limited_profile_says_when_collection_resumes(signed_in, lab):
     assert 'id="banner-rate-limited"' in text
 
 
+def test_a_profile_paused_by_our_own_budget_does_not_blame_meta(signed_in, lab, settings):
+    settings.META_HOURLY_CALL_BUDGET = 180
+    Profile.objects.filter(pk=lab.profile.pk).update(
+        collection_status=CollectionStatus.BUDGET_SPENT, next_retry_at=timezone.now() + timedelta(minutes=20)
+    )
+    text = page_text(signed_in.get(reverse("engagement", args=[lab.profile.pk])))
+    assert 'id="banner-call-budget"' in text and 'id="banner-rate-limited"' not in text
+    assert "used the 180 Graph API calls an hour that we allow each account" in text
+    assert "Meta did not refuse anything" in text and "Collection resumes at" in text
+    dashboard = page_text(signed_in.get(reverse("dashboard")))
+    assert "Paused by our call budget" in dashboard and "Paused by rate limit" not in dashboard
+
+
 def test_a_running_backfill_shows_its_progress(signed_in, lab):
     Profile.objects.filter(pk=lab.profile.pk).update(
         backfill_started_at=timezone.now(), backfill_total=1200, backfill_done=300

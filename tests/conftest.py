@@ -156,6 +156,7 @@ class SuiteWorker:
     def __init__(self, settings: Any) -> None:
         self.settings = settings
         self.process: subprocess.Popen[bytes] | None = None
+        self.revoked: set[str] = set()  # ids the running worker was told to skip
 
     @property
     def running(self) -> bool:
@@ -170,6 +171,7 @@ class SuiteWorker:
             return
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         cache.delete(HEARTBEAT_KEY)
+        self.revoked = set()
         self.process = start_worker(self.settings, "--concurrency", "2", name=f"suite{XDIST_SUFFIX}")
         try:
             _wait_until(lambda: cache.get(HEARTBEAT_KEY) is not None, 120, "the Celery worker")
@@ -183,20 +185,35 @@ class SuiteWorker:
             self.process = None
 
     def quiesce(self, timeout: float = 30) -> None:
-        """Drop queued tasks, kill the ones running (a test's late backfill is not worth waiting
-        for) and wait until the worker has none."""
-        from socialdatalab.celery import app
-
+        """Drop queued tasks, revoke the ones the worker holds for later (a retry's countdown),
+        kill the ones running (a test's late backfill is not worth waiting for), until it has none."""
         drop_queued_tasks(self.settings.CELERY_BROKER_URL)
         if not self.running:
             return
-        inspector = app.control.inspect(destination=[self.node], timeout=1, limit=1)
-        running = [task["id"] for tasks in (inspector.active() or {}).values() for task in tasks]
-        if running:
-            # Revoked ids stay known to the worker: the message a killed child gives back is skipped.
-            app.control.revoke(running, destination=[self.node], terminate=True, signal="SIGKILL")
-        _wait_until(lambda: not any((inspector.active() or {}).values()), timeout, "an idle worker")
+        _wait_until(self._revoke_all, timeout, "an idle worker")
         drop_queued_tasks(self.settings.CELERY_BROKER_URL)
+
+    def _revoke_all(self) -> bool:
+        """Revoke what the worker runs or holds; True once it answers that it has nothing."""
+        from socialdatalab.celery import app
+
+        inspector = app.control.inspect(destination=[self.node], timeout=1, limit=1)
+        # No answer is not "idle": on a busy machine the reply may miss the second it is given.
+        active, scheduled, reserved = inspector.active(), inspector.scheduled(), inspector.reserved()
+        if active is None or scheduled is None or reserved is None:
+            return False
+        running = [task["id"] for tasks in active.values() for task in tasks]
+        held = {entry["request"]["id"] for entries in scheduled.values() for entry in entries}
+        held |= {task["id"] for tasks in reserved.values() for task in tasks}
+        held -= self.revoked  # a revoked countdown stays listed until it ends, and is skipped then
+        # Revoked ids stay known to the worker: the message a killed child gives back, or a
+        # countdown that ends after the flush, is skipped.
+        if held:
+            app.control.revoke(list(held), destination=[self.node])
+            self.revoked |= held
+        if running:
+            app.control.revoke(running, destination=[self.node], terminate=True, signal="SIGKILL")
+        return not running and not held
 
 
 def drop_queued_tasks(broker_url: str) -> None:

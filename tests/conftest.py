@@ -149,7 +149,10 @@ def stop_worker(process: subprocess.Popen[bytes]) -> None:
 
 class SuiteWorker:
     """The suite's shared Celery worker: started on first use, stopped for tests that run their own
-    workers, and quiesced after each database-flushing test so a late task never races the flush."""
+    workers, and quiesced after each database-flushing test so a late task never races the flush.
+
+    Quiesced, it stops consuming until a test asks for it again: a test that wants no worker (tasks
+    queued, not run) meets none, whichever test ran before it on this pytest worker."""
 
     node = f"suite{XDIST_SUFFIX}@{socket.gethostname()}"
 
@@ -157,6 +160,7 @@ class SuiteWorker:
         self.settings = settings
         self.process: subprocess.Popen[bytes] | None = None
         self.revoked: set[str] = set()  # ids the running worker was told to skip
+        self.consuming = False
 
     @property
     def running(self) -> bool:
@@ -168,21 +172,37 @@ class SuiteWorker:
         from socialdatalab.health import HEARTBEAT_KEY
 
         if self.running:
+            if not self.consuming:
+                self._consume("add_consumer")
             return
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         cache.delete(HEARTBEAT_KEY)
         self.revoked = set()
         self.process = start_worker(self.settings, "--concurrency", "2", name=f"suite{XDIST_SUFFIX}")
+        self.consuming = True
         try:
             _wait_until(lambda: cache.get(HEARTBEAT_KEY) is not None, 120, "the Celery worker")
         except AssertionError:
             self.stop()
             raise
 
+    def _consume(self, command: str) -> None:
+        """Celery's add_consumer or cancel_consumer for each queue, answered by the worker."""
+        from socialdatalab.celery import app
+
+        for queue in self.settings.CELERY_WORKER_QUEUES:
+            _wait_until(
+                lambda queue=queue: getattr(app.control, command)(queue, destination=[self.node], reply=True),
+                30,
+                f"the worker's answer to {command} {queue}",
+            )
+        self.consuming = command == "add_consumer"
+
     def stop(self) -> None:
         if self.process is not None:
             stop_worker(self.process)
             self.process = None
+            self.consuming = False
 
     def quiesce(self, timeout: float = 30) -> None:
         """Drop queued tasks, revoke the ones the worker holds for later (a retry's countdown),
@@ -190,6 +210,8 @@ class SuiteWorker:
         drop_queued_tasks(self.settings.CELERY_BROKER_URL)
         if not self.running:
             return
+        if self.consuming:
+            self._consume("cancel_consumer")
         _wait_until(self._revoke_all, timeout, "an idle worker")
         drop_queued_tasks(self.settings.CELERY_BROKER_URL)
 

@@ -4,7 +4,7 @@ import logging
 
 from django.conf import settings
 from django.db import models
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -114,11 +114,13 @@ class ActionStatus(models.TextChoices):
 
 
 class CommentActionQuerySet(models.QuerySet["CommentAction"]):
-    def latest_per_comment(self, comment_ids: list[int]) -> dict[int, CommentAction]:
-        """The newest action on each of these comments: what the page shows beside them."""
+    def latest_per_comment(self, top_level_ids: list[int]) -> dict[int, CommentAction]:
+        """The newest action on each of these comments and on each of their replies: what the page
+        shows beside them."""
         # A correlated subquery rather than DISTINCT ON, which SQLite (make run's default) lacks.
         newest = self.model.objects.filter(comment_id=OuterRef("comment_id")).order_by("-created_at", "-pk")
-        rows = self.filter(comment_id__in=comment_ids, pk=Subquery(newest.values("pk")[:1]))
+        threads = Q(comment_id__in=top_level_ids) | Q(comment__parent_id__in=top_level_ids)
+        rows = self.filter(threads, pk=Subquery(newest.values("pk")[:1]))
         return {action.comment_id: action for action in rows}
 
 

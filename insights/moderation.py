@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
@@ -145,21 +145,23 @@ def threads(profile: Profile, chosen: CommentFilter) -> Threads:
     """One page of top-level comments with their replies and each one's latest moderation state.
 
     Three queries whatever the size of the profile: the page (keyed on the profile's time
-    index, one row more than shown to know whether a next page exists), the replies, and the
-    latest actions.
+    index, one row more than shown to know whether a next page exists), the latest actions, and
+    the replies. The actions before the replies: a reply and the action that wrote it commit
+    together, so an action read as done always finds its reply (read the other way round, a reply
+    sent between the two reads showed "Reply sent" with no reply, and the page stopped polling).
     """
     top_level = Comment.objects.filter(profile=profile, parent__isnull=True).only(*COMMENT_COLUMNS)
     offset = (chosen.page - 1) * PAGE_SIZE
     page = list(
         chosen.apply(profile, top_level)
         .select_related(None)
-        .prefetch_related(Prefetch("replies", queryset=Comment.objects.only(*COMMENT_COLUMNS).order_by("timestamp")))
         .order_by("-timestamp", "-id")[offset : offset + PAGE_SIZE + 1]
     )
     has_next = len(page) > PAGE_SIZE
     page = page[:PAGE_SIZE]
-    ids = [comment.pk for comment in page] + [reply.pk for comment in page for reply in comment.replies.all()]
-    actions = CommentAction.objects.latest_per_comment(ids) if ids else {}
+    actions = CommentAction.objects.latest_per_comment([comment.pk for comment in page]) if page else {}
+    replies = Comment.objects.only(*COMMENT_COLUMNS).order_by("timestamp")
+    prefetch_related_objects(page, Prefetch("replies", queryset=replies))
     for comment in page:
         comment.answered = any(_matches_owner(profile, reply) for reply in comment.replies.all())
         comment.by_owner = _matches_owner(profile, comment)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import Role
 from collector.models import Comment
 from insights.models import CommentAction
+from insights.moderation import CommentFilter, threads
 from tests.insights.builders import account, populate
 from tests.insights.conftest import page_text
 
@@ -85,3 +86,27 @@ def test_the_comments_page_query_count_does_not_grow_with_the_data(client, db, d
     assert counts[:2] == counts[2:]
     with django_assert_max_num_queries(15):
         client.get(reverse("comments", args=[large.profile.pk]) + "?status=unanswered")
+
+
+def test_a_reply_sent_while_the_page_is_read_never_shows_as_sent_without_the_reply(lab):
+    comment = threads(lab.profile, CommentFilter.from_query({})).comments[0]
+    action = CommentAction.objects.create(comment=comment, kind="reply", text="Sim, às 14h.", status="pending")
+    reads = 0
+
+    def the_worker_commits_before_the_last_read(execute, sql, params, many, context):
+        nonlocal reads
+        reads += 1
+        if reads == 3:  # what the worker's one transaction writes: the reply and its action, done
+            Comment.objects.create(
+                profile=lab.profile, media=comment.media, parent=comment, meta_id="17999000000000001",
+                username=lab.profile.username, text=action.text, timestamp=timezone.now(),
+            )  # fmt: skip
+            CommentAction.objects.filter(pk=action.pk).update(status="done")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(the_worker_commits_before_the_last_read):
+        shown = threads(lab.profile, CommentFilter.from_query({}))
+    [thread] = [c for c in shown.comments if c.pk == comment.pk]
+
+    sent = shown.actions[comment.pk].status == "done"
+    assert not sent or any(reply.text == action.text for reply in thread.replies.all()), "sent, but no reply"
